@@ -1,0 +1,97 @@
+/** The grid: a width × height array of world objects (null = empty). */
+import { OBJECT_TO_IDX, type Color, type ObjectType } from "./constants.js";
+import { Wall, WorldObj } from "./world-object.js";
+
+export class Grid {
+  readonly cells: (WorldObj | null)[];
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    if (width < 3 || height < 3) throw new RangeError(`grid must be at least 3×3, got ${width}×${height}`);
+    this.cells = new Array<WorldObj | null>(width * height).fill(null);
+  }
+
+  set(i: number, j: number, v: WorldObj | null): void {
+    if (i < 0 || i >= this.width || j < 0 || j >= this.height) {
+      throw new RangeError(`cell (${i}, ${j}) outside a ${this.width}×${this.height} grid`);
+    }
+    this.cells[j * this.width + i] = v;
+  }
+
+  get(i: number, j: number): WorldObj | null {
+    if (i < 0 || i >= this.width || j < 0 || j >= this.height) {
+      throw new RangeError(`cell (${i}, ${j}) outside a ${this.width}×${this.height} grid`);
+    }
+    return this.cells[j * this.width + i]!;
+  }
+
+  horzWall(x: number, y: number, length?: number, make: () => WorldObj = () => new Wall()): void {
+    const n = length ?? this.width - x;
+    for (let i = 0; i < n; i++) this.set(x + i, y, make());
+  }
+
+  vertWall(x: number, y: number, length?: number, make: () => WorldObj = () => new Wall()): void {
+    const n = length ?? this.height - y;
+    for (let j = 0; j < n; j++) this.set(x, y + j, make());
+  }
+
+  wallRect(x: number, y: number, w: number, h: number): void {
+    this.horzWall(x, y, w);
+    this.horzWall(x, y + h - 1, w);
+    this.vertWall(x, y, h);
+    this.vertWall(x + w - 1, y, h);
+  }
+
+  /** True when some object has this type (and colour, when given) — Python's `(color, type) in grid`. */
+  contains(type: ObjectType, color?: Color | null): boolean {
+    return this.cells.some((c) => c !== null && c.type === type && (color == null || c.color === color));
+  }
+
+  /** A deep copy: every object cloned. */
+  copy(): Grid {
+    const g = new Grid(this.width, this.height);
+    for (let k = 0; k < this.cells.length; k++) {
+      const c = this.cells[k]!;
+      g.cells[k] = c ? c.clone() : null;
+    }
+    return g;
+  }
+
+  /** The full encoding, flattened in numpy C order of shape (width, height, 3): index (x*H + y)*3 + c. */
+  encode(out = new Uint8Array(this.width * this.height * 3)): Uint8Array {
+    const H = this.height;
+    for (let x = 0; x < this.width; x++) {
+      for (let y = 0; y < H; y++) {
+        const o = (x * H + y) * 3;
+        const v = this.cells[y * this.width + x]!;
+        if (v === null) {
+          out[o] = OBJECT_TO_IDX.empty;
+          out[o + 1] = 0;
+          out[o + 2] = 0;
+        } else {
+          out[o] = v.typeIdx;
+          out[o + 1] = v.colorIdx;
+          out[o + 2] = v.stateIdx();
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A grid from an encoding of shape (width, height, 3); unseen cells decode to empty. */
+  static decode(array: ArrayLike<number>, width: number, height: number): Grid {
+    if (array.length !== width * height * 3) {
+      throw new RangeError(`encoding has ${array.length} values, expected ${width}×${height}×3`);
+    }
+    const g = new Grid(width, height);
+    for (let x = 0; x < width; x++) {
+      for (let y = 0; y < height; y++) {
+        const o = (x * height + y) * 3;
+        g.set(x, y, WorldObj.decode(array[o]!, array[o + 1]!, array[o + 2]!));
+      }
+    }
+    return g;
+  }
+}

@@ -1,0 +1,209 @@
+/** World objects: each knows whether it can be overlapped, picked up, seen through, and how it encodes. */
+import { COLOR_TO_IDX, IDX_TO_COLOR, IDX_TO_OBJECT, OBJECT_TO_IDX, type Color, type ObjectType } from "./constants.js";
+
+export type Point = [number, number];
+
+/** What an object needs from the env when toggled (kept minimal to avoid a cycle). */
+export interface ToggleContext {
+  carrying: WorldObj | null;
+  grid: { set(x: number, y: number, v: WorldObj | null): void };
+}
+
+export abstract class WorldObj {
+  readonly typeIdx: number;
+  readonly colorIdx: number;
+  /** For boxes: the object inside. */
+  contains: WorldObj | null = null;
+  initPos: Point | null = null;
+  curPos: Point | null = null;
+
+  constructor(
+    readonly type: ObjectType,
+    readonly color: Color,
+  ) {
+    this.typeIdx = OBJECT_TO_IDX[type];
+    this.colorIdx = COLOR_TO_IDX[color];
+  }
+  canOverlap(): boolean {
+    return false;
+  }
+  canPickup(): boolean {
+    return false;
+  }
+  canContain(): boolean {
+    return false;
+  }
+  seeBehind(): boolean {
+    return true;
+  }
+  toggle(_env: ToggleContext, _pos: Point): boolean {
+    return false;
+  }
+  /** The state channel of the encoding (only doors have one). */
+  stateIdx(): number {
+    return 0;
+  }
+  encode(): [number, number, number] {
+    return [this.typeIdx, this.colorIdx, this.stateIdx()];
+  }
+  /** A fresh object with the same type, colour and state (boxes copy their contents). */
+  abstract clone(): WorldObj;
+
+  /** An object from its 3-int encoding; empty, unseen and agent give null. */
+  static decode(typeIdx: number, colorIdx: number, state: number): WorldObj | null {
+    const type = IDX_TO_OBJECT[typeIdx];
+    const color = IDX_TO_COLOR[colorIdx];
+    if (type === undefined || color === undefined) {
+      throw new RangeError(`cannot decode object (${typeIdx}, ${colorIdx}, ${state})`);
+    }
+    switch (type) {
+      case "empty":
+      case "unseen":
+      case "agent":
+        return null;
+      case "wall":
+        return new Wall(color);
+      case "floor":
+        return new Floor(color);
+      case "ball":
+        return new Ball(color);
+      case "key":
+        return new Key(color);
+      case "box":
+        return new Box(color);
+      case "door":
+        return new Door(color, state === 0, state === 2);
+      case "goal":
+        return new Goal();
+      case "lava":
+        return new Lava();
+    }
+  }
+}
+
+export class Goal extends WorldObj {
+  constructor(color: Color = "green") {
+    super("goal", color);
+  }
+  override canOverlap(): boolean {
+    return true;
+  }
+  clone(): Goal {
+    return new Goal(this.color);
+  }
+}
+
+export class Floor extends WorldObj {
+  constructor(color: Color = "blue") {
+    super("floor", color);
+  }
+  override canOverlap(): boolean {
+    return true;
+  }
+  clone(): Floor {
+    return new Floor(this.color);
+  }
+}
+
+export class Lava extends WorldObj {
+  constructor() {
+    super("lava", "red");
+  }
+  override canOverlap(): boolean {
+    return true;
+  }
+  clone(): Lava {
+    return new Lava();
+  }
+}
+
+export class Wall extends WorldObj {
+  constructor(color: Color = "grey") {
+    super("wall", color);
+  }
+  override seeBehind(): boolean {
+    return false;
+  }
+  clone(): Wall {
+    return new Wall(this.color);
+  }
+}
+
+export class Door extends WorldObj {
+  constructor(
+    color: Color,
+    public isOpen = false,
+    public isLocked = false,
+  ) {
+    super("door", color);
+  }
+  override canOverlap(): boolean {
+    return this.isOpen;
+  }
+  override seeBehind(): boolean {
+    return this.isOpen;
+  }
+  override toggle(env: ToggleContext): boolean {
+    if (this.isLocked) {
+      // A locked door opens only with a key of its own colour.
+      if (env.carrying instanceof Key && env.carrying.color === this.color) {
+        this.isLocked = false;
+        this.isOpen = true;
+        return true;
+      }
+      return false;
+    }
+    this.isOpen = !this.isOpen;
+    return true;
+  }
+  override stateIdx(): number {
+    if (this.isOpen) return 0;
+    if (this.isLocked) return 2;
+    return 1;
+  }
+  clone(): Door {
+    return new Door(this.color, this.isOpen, this.isLocked);
+  }
+}
+
+export class Key extends WorldObj {
+  constructor(color: Color = "blue") {
+    super("key", color);
+  }
+  override canPickup(): boolean {
+    return true;
+  }
+  clone(): Key {
+    return new Key(this.color);
+  }
+}
+
+export class Ball extends WorldObj {
+  constructor(color: Color = "blue") {
+    super("ball", color);
+  }
+  override canPickup(): boolean {
+    return true;
+  }
+  clone(): Ball {
+    return new Ball(this.color);
+  }
+}
+
+export class Box extends WorldObj {
+  constructor(color: Color, contains: WorldObj | null = null) {
+    super("box", color);
+    this.contains = contains;
+  }
+  override canPickup(): boolean {
+    return true;
+  }
+  /** Opening a box replaces it with what it holds (possibly nothing). */
+  override toggle(env: ToggleContext, pos: Point): boolean {
+    env.grid.set(pos[0], pos[1], this.contains);
+    return true;
+  }
+  clone(): Box {
+    return new Box(this.color, this.contains ? this.contains.clone() : null);
+  }
+}
