@@ -3,7 +3,13 @@ import { OBJECT_TO_IDX, type Color, type ObjectType } from "./constants.js";
 import { Wall, WorldObj } from "./world-object.js";
 
 export class Grid {
+  /** Row-major cells (index y*width + x). Write through set(), which keeps `codes` in sync. */
   readonly cells: (WorldObj | null)[];
+  /**
+   * Per cell (y*width + x): object type and colour index (empty = 1, 0). The observation path reads
+   * these instead of calling into eight object classes; door state is always read live.
+   */
+  readonly codes: Uint8Array;
 
   constructor(
     readonly width: number,
@@ -11,13 +17,18 @@ export class Grid {
   ) {
     if (width < 3 || height < 3) throw new RangeError(`grid must be at least 3×3, got ${width}×${height}`);
     this.cells = new Array<WorldObj | null>(width * height).fill(null);
+    this.codes = new Uint8Array(width * height * 2);
+    for (let k = 0; k < width * height; k++) this.codes[2 * k] = OBJECT_TO_IDX.empty;
   }
 
   set(i: number, j: number, v: WorldObj | null): void {
     if (i < 0 || i >= this.width || j < 0 || j >= this.height) {
       throw new RangeError(`cell (${i}, ${j}) outside a ${this.width}×${this.height} grid`);
     }
-    this.cells[j * this.width + i] = v;
+    const k = j * this.width + i;
+    this.cells[k] = v;
+    this.codes[2 * k] = v === null ? OBJECT_TO_IDX.empty : v.typeIdx;
+    this.codes[2 * k + 1] = v === null ? 0 : v.colorIdx;
   }
 
   get(i: number, j: number): WorldObj | null {
@@ -54,7 +65,7 @@ export class Grid {
     const g = new Grid(this.width, this.height);
     for (let k = 0; k < this.cells.length; k++) {
       const c = this.cells[k]!;
-      g.cells[k] = c ? c.clone() : null;
+      g.set(k % this.width, Math.floor(k / this.width), c ? c.clone() : null);
     }
     return g;
   }

@@ -6,7 +6,6 @@
  */
 
 const MASK16 = 0xffff;
-const TWO32 = 4294967296;
 
 // PCG64 multiplier 0x2360ed051fc65da4_4385df649fccf645 as 16-bit limbs, least significant first.
 const MULT_LIMBS = [0xf645, 0x9fcc, 0xdf64, 0x4385, 0x5da4, 0x1fc6, 0xed05, 0x2360];
@@ -198,15 +197,15 @@ export class NumpyGenerator {
   private lemire32(rng: number): number {
     const ex = rng + 1;
     let u = this.nextUint32();
-    let [hi, lo] = mul32(u, ex);
+    let lo = Math.imul(u, ex) >>> 0; // low 32 bits of the exact product
     if (lo < ex) {
       const t = (0xffffffff - rng) % ex;
       while (lo < t) {
         u = this.nextUint32();
-        [hi, lo] = mul32(u, ex);
+        lo = Math.imul(u, ex) >>> 0;
       }
     }
-    return hi;
+    return mulHi32(u, ex);
   }
 
   private lemire64(rng: bigint): bigint {
@@ -295,13 +294,9 @@ export class NumpyGenerator {
   }
 }
 
-/** Exact 32×32→64 product as [high u32, low u32]. */
-function mul32(a: number, b: number): [number, number] {
-  const pl = (a & MASK16) * b; // < 2^48
-  const ph = (a >>> 16) * b; // < 2^48
-  const phLo = ph % 65536;
-  const phHi = (ph - phLo) / 65536;
-  const mid = phLo * 65536 + pl; // < 2^49
-  const lo = mid % TWO32;
-  return [phHi + (mid - lo) / TWO32, lo];
+/** High 32 bits of the exact product of two u32: floor((ah·b·2^16 + al·b) / 2^32), all steps exact. */
+function mulHi32(a: number, b: number): number {
+  const low = (a & MASK16) * b; // < 2^48
+  const high = (a >>> 16) * b; // < 2^48
+  return Math.floor((high + Math.floor(low / 65536)) / 65536);
 }
