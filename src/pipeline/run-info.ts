@@ -1,0 +1,104 @@
+/**
+ * The run record a fine-tuning run writes as `<output-dir>/<model_name>_info.json` (format
+ * `gridtune-run/1`). The pipeline writes it; `gridtune serve` and `gridtune evaluate` read it.
+ * No secrets ever appear here: API keys and base-URL credentials are stripped from `config`.
+ */
+
+/** How one evaluated example was judged by the metric. */
+export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
+
+export interface RunConfig {
+  dataset_path: string;
+  teacher_model: string;
+  student_model: string;
+  assessor_model: string;
+  teacher_groq: boolean;
+  student_groq: boolean;
+  assessor_groq: boolean;
+  hint_type: "action" | "subgoal";
+  encoding_type: "ascii" | "natural" | "tuples" | "relative";
+  view: "agent" | "full";
+  samples_per_category: number;
+  max_bootstrapped_demos: number;
+  max_labeled_demos: number;
+  minibatch_size: number;
+  auto: "light" | "medium" | "heavy";
+  metric: "exact" | "optimal" | "ai-feedback";
+  seed: number;
+  concurrency: number;
+  budget: { calls?: number; cost_usd?: number } | null;
+  finetune_weights: boolean;
+}
+
+export interface ScoreSummary {
+  /** Mean metric score in [0, 1] (exact 1.0, optimal alternative 1.0, reasonable 0.5, else 0). */
+  accuracy: number;
+  n: number;
+  exact: number;
+  optimal_alternatives: number;
+  ai_reasonable: number;
+  wrong: number;
+  errors: number;
+}
+
+export interface EvaluatedExample {
+  id: string;
+  env_id: string;
+  seed: number;
+  episode: number;
+  step: number;
+  mission: string;
+  /** The encoded observation the agent saw. */
+  observation: string;
+  /** Ground truth: the action phrase (action hints) or the subgoal (subgoal hints). */
+  ground_truth: string;
+  ground_truth_action: number;
+  optimal_actions: number[];
+  prediction: string | null;
+  prediction_action: number | null;
+  reasoning: string | null;
+  score: number;
+  verdict: Verdict;
+  assessor_reasoning?: string | null;
+  error?: string | null;
+}
+
+export interface RoleUsage {
+  calls: number;
+  cached_calls: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  models: string[];
+}
+
+export interface RunInfo {
+  format: "gridtune-run/1";
+  model_name: string;
+  created_at: string;
+  status: "completed" | "failed" | "stopped";
+  config: RunConfig;
+  dataset: {
+    path: string;
+    total_steps: number;
+    categories: Record<string, number>;
+    sampled: Record<string, number>;
+    splits: { train: number; val: number; test: number };
+  };
+  results: ScoreSummary & {
+    per_category: Record<string, ScoreSummary>;
+    /** confusion[groundTruthAction][predictedAction]; index 7 = unparseable prediction. */
+    confusion: number[][];
+  };
+  examples: EvaluatedExample[];
+  program: {
+    path: string | null;
+    saved: boolean;
+    error: string | null;
+    instructions: string;
+    demos: Record<string, unknown>[];
+  };
+  usage: { by_role: Record<string, RoleUsage>; total: RoleUsage };
+  timings: Record<string, number>;
+  versions: Record<string, string>;
+}
