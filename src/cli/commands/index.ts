@@ -2,5 +2,7 @@
 import type { Command } from "commander";
 import { register as envs } from "./envs.js";
 import { register as bench } from "./bench.js";
+import { register as start } from "./start.js";
+import { register as render } from "./render.js";
 
-export const COMMANDS: ((program: Command) => void)[] = [envs, bench];
+export const COMMANDS: ((program: Command) => void)[] = [start, envs, bench, render];
