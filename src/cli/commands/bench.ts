@@ -16,4 +16,17 @@ export function register(program: Command): void {
       makeEnv(opts.env); // fail fast on an unknown id, before the timer starts
       console.log(JSON.stringify(benchEnv(opts.env, opts.seconds)));
     });
+  bench
+    .command("lm")
+    .description("calls/s and added latency of the LM layer over a local server with a fixed delay")
+    .option("--delay-ms <ms>", "the server's delay per reply", parsePositiveNumber("--delay-ms"), 50)
+    .option("--calls <n>", "calls per measurement at concurrency 1", parsePositiveNumber("--calls"), 100)
+    .option("--concurrency <list>", "concurrency levels, comma-separated", "1,16")
+    .option("--limit <n>", "the limiter's concurrency", parsePositiveNumber("--limit"), 16)
+    .option("--json", "print JSON (the default; kept for scripts)")
+    .action(async (opts: { delayMs: number; calls: number; concurrency: string; limit: number }) => {
+      const levels = opts.concurrency.split(",").map((s) => parsePositiveNumber("--concurrency")(s.trim()));
+      const { benchLM } = await import("../../../bench/lm-bench.js"); // loaded only for this command
+      console.log(JSON.stringify(await benchLM({ delayMs: opts.delayMs, calls: Math.round(opts.calls), concurrency: levels.map(Math.round), limit: Math.round(opts.limit) })));
+    });
 }

@@ -1,0 +1,269 @@
+/**
+ * Embedded llama.cpp through `node-llama-cpp` (3.21.1): a local `.gguf` file, or an `hf:` URI
+ * downloaded once into `<cacheDir>/models` (with a progress bar) when the network allows.
+ *
+ * Prompt format: node-llama-cpp's LlamaChatSession with its GeneralChatWrapper (no Jinja template
+ * needed), i.e. `### System message`, `### Human`, `### Assistant` sections. Structured output
+ * uses node-llama-cpp's JSON-schema grammar, so a reply always parses.
+ * Threads default to the number of physical cores.
+ */
+import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import type { Llama, LlamaContext, LlamaGrammar, LlamaModel, ChatHistoryItem } from "node-llama-cpp";
+import { BadRequestError, ModelFileError } from "../errors.js";
+import type { Provider, ProviderRequest, ProviderResponse } from "./provider.js";
+import { ProgressBar } from "../../util/progress.js";
+
+export interface LlamaCppOptions {
+  /** Threads for evaluation; default the number of physical cores. */
+  threads?: number;
+  /** GPU backend: false (CPU), "auto", "cuda", "vulkan", "metal". Default "auto". */
+  gpu?: false | "auto" | "cuda" | "vulkan" | "metal";
+  /** Whether node-llama-cpp may build llama.cpp from source: "never", "auto", … Default "auto". */
+  build?: "auto" | "never" | "forceRebuild" | "try";
+  /** Context size in tokens; default the smaller of the model's own and 4096. */
+  contextSize?: number;
+  /** Parallel sequences (= requests in flight); default 1. */
+  sequences?: number;
+  /** Where `hf:` models are downloaded to and looked up in; default `<cacheDir>/models`. */
+  modelsDir?: string;
+  /** Whether an `hf:` model missing from the cache may be downloaded; default true. */
+  download?: boolean;
+  /** Resolves true when the download host answers; default: a 3-second HEAD to huggingface.co. */
+  connectivityProbe?: () => Promise<boolean>;
+  /** Show a download progress bar on stderr; default true. */
+  progress?: boolean;
+}
+
+/** Physical cores (distinct core ids per socket in /proc/cpuinfo), else the logical CPU count. */
+export function physicalCoreCount(): number {
+  try {
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    const cores = new Set<string>();
+    let phys = "0";
+    for (const line of info.split("\n")) {
+      const m = /^(physical id|core id)\s*:\s*(\d+)/.exec(line);
+      if (!m) continue;
+      if (m[1] === "physical id") phys = m[2]!;
+      else cores.add(`${phys}:${m[2]}`);
+    }
+    if (cores.size > 0) return cores.size;
+  } catch {
+    // not Linux
+  }
+  return Math.max(1, availableParallelism());
+}
+
+/** The default probe: can we reach Hugging Face within 3 s? */
+export async function huggingFaceReachable(timeoutMs = 3000): Promise<boolean> {
+  try {
+    await fetch("https://huggingface.co", { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRemote(uri: string): boolean {
+  return uri.startsWith("hf:") || uri.startsWith("huggingface:") || /^https?:\/\//.test(uri);
+}
+
+/**
+ * The local path of a model: the file itself, or an `hf:`/URL model found in the cache, or
+ * downloaded into it. Offline, fails fast with a ModelFileError that says how to provide the file.
+ */
+export async function resolveGgufPath(uri: string, options: LlamaCppOptions & { modelsDir: string; signal?: AbortSignal }): Promise<string> {
+  const { resolveModelFile } = await import("node-llama-cpp");
+  if (!isRemote(uri)) {
+    const path = resolve(uri);
+    if (!existsSync(path)) {
+      throw new ModelFileError(
+        `no model file at ${path} (from llamacpp/${uri}); pass the path of an existing .gguf file, ` +
+          `or an hf: URI to download one when online (e.g. llamacpp/hf:<user>/<repo>/<file>.gguf)`,
+      );
+    }
+    if (!statSync(path).isFile() || !hasGgufMagic(path)) throw new ModelFileError(`${path} is not a GGUF model file (it does not start with "GGUF")`);
+    return path;
+  }
+  const dir = options.modelsDir;
+  try {
+    return await resolveModelFile(uri, { directory: dir, download: false, cli: false });
+  } catch {
+    // not in the cache: download below
+  }
+  const howTo =
+    `download the .gguf file on a machine with network access and pass its path as llamacpp/<path>.gguf, ` +
+    `or copy it into ${dir}`;
+  if (options.download === false) throw new ModelFileError(`${uri} is not in the model cache ${dir} and downloading is off; ${howTo}`);
+  const online = await (options.connectivityProbe ?? (() => huggingFaceReachable()))();
+  if (!online) throw new ModelFileError(`cannot download ${uri}: no network connection (the download host did not answer); ${howTo}`);
+  let bar: ProgressBar | undefined;
+  try {
+    return await resolveModelFile(uri, {
+      directory: dir,
+      cli: false,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: ({ totalSize, downloadedSize }) => {
+        if (options.progress === false || totalSize <= 0) return;
+        bar ??= new ProgressBar(`download ${uri}`, Math.round(totalSize / 2 ** 20));
+        bar.update(Math.round(downloadedSize / 2 ** 20), "MiB");
+      },
+    });
+  } catch (e) {
+    throw new ModelFileError(`could not download ${uri}: ${(e as Error).message}; ${howTo}`);
+  } finally {
+    bar?.finish();
+  }
+}
+
+function hasGgufMagic(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(4);
+    return readSync(fd, b, 0, 4, 0) === 4 && b.toString("ascii") === "GGUF";
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const llamas = new Map<string, Promise<Llama>>();
+
+/** One Llama runtime per (gpu, build, threads) in a process. */
+async function sharedLlama(gpu: LlamaCppOptions["gpu"], build: LlamaCppOptions["build"], maxThreads: number): Promise<Llama> {
+  const key = JSON.stringify([gpu, build, maxThreads]);
+  let p = llamas.get(key);
+  if (!p) {
+    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+    p = getLlama({ gpu: gpu ?? "auto", build: build ?? "auto", maxThreads, logLevel: LlamaLogLevel.error, progressLogs: false });
+    llamas.set(key, p);
+    p.catch(() => llamas.delete(key));
+  }
+  return p;
+}
+
+interface Loaded {
+  llama: Llama;
+  model: LlamaModel;
+  context: LlamaContext;
+}
+
+export class LlamaCppProvider implements Provider {
+  readonly name = "llamacpp" as const;
+  readonly server: string;
+  readonly supportsStructuredOutput = true;
+  private loading: Promise<Loaded> | undefined;
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+
+  constructor(
+    private readonly uri: string,
+    private readonly modelId: string,
+    private readonly options: LlamaCppOptions & { modelsDir: string },
+  ) {
+    this.server = isRemote(uri) ? uri : resolve(uri);
+  }
+
+  /** Resolves (downloading if needed) and loads the model; later calls share the result. */
+  load(signal?: AbortSignal): Promise<Loaded> {
+    this.loading ??= this.doLoad(signal).catch((e: unknown) => {
+      this.loading = undefined;
+      throw e;
+    });
+    return this.loading;
+  }
+
+  private async doLoad(signal?: AbortSignal): Promise<Loaded> {
+    const path = await resolveGgufPath(this.uri, { ...this.options, ...(signal ? { signal } : {}) });
+    const threads = this.options.threads ?? physicalCoreCount();
+    const llama = await sharedLlama(this.options.gpu, this.options.build, threads);
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: path });
+    } catch (e) {
+      throw new ModelFileError(`llama.cpp could not load ${path}: ${(e as Error).message}`);
+    }
+    const trainCtx = model.trainContextSize;
+    const contextSize = this.options.contextSize ?? Math.min(trainCtx > 0 ? trainCtx : 4096, 4096);
+    const context = await model.createContext({ contextSize, threads, sequences: this.options.sequences ?? 1 });
+    return { llama, model, context };
+  }
+
+  async complete(req: ProviderRequest): Promise<ProviderResponse> {
+    const { llama, context } = await this.load(req.signal);
+    const { LlamaChatSession, GeneralChatWrapper } = await import("node-llama-cpp");
+    const messages = req.messages;
+    let lastUser = -1;
+    for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === "user") {
+      lastUser = i;
+      break;
+    }
+    if (lastUser < 0 || lastUser !== messages.length - 1) {
+      throw new BadRequestError(this.modelId, 400, "the last message must be the user's (llamacpp answers the last user message)");
+    }
+    const history: ChatHistoryItem[] = [];
+    for (const m of messages.slice(0, lastUser)) {
+      if (m.role === "system") history.push({ type: "system", text: m.content });
+      else if (m.role === "user") history.push({ type: "user", text: m.content });
+      else history.push({ type: "model", response: [m.content] });
+    }
+    const grammar = await this.grammarFor(llama, req.responseFormat);
+    const sequence = context.getSequence();
+    const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: new GeneralChatWrapper(), autoDisposeSequence: false });
+    try {
+      session.setChatHistory(history);
+      const inBefore = sequence.tokenMeter.usedInputTokens;
+      const outBefore = sequence.tokenMeter.usedOutputTokens;
+      const text = await session.prompt(messages[lastUser]!.content, {
+        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+        ...(req.maxTokens !== undefined ? { maxTokens: req.maxTokens } : {}),
+        ...(req.topP !== undefined ? { topP: req.topP } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+        ...(req.stop !== undefined && req.stop.length > 0 ? { customStopTriggers: req.stop } : {}),
+        ...(grammar ? { grammar } : {}),
+        signal: req.signal,
+        stopOnAbortSignal: false,
+      });
+      const promptTokens = sequence.tokenMeter.usedInputTokens - inBefore;
+      const completionTokens = sequence.tokenMeter.usedOutputTokens - outBefore;
+      return { text, usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } };
+    } finally {
+      session.dispose({ disposeSequence: false });
+      sequence.dispose();
+    }
+  }
+
+  private grammarFor(llama: Llama, rf: ProviderRequest["responseFormat"]): Promise<LlamaGrammar> | undefined {
+    if (!rf) return undefined;
+    const key = rf.type === "json_schema" ? JSON.stringify(rf.schema) : "json";
+    let g = this.grammars.get(key);
+    if (!g) {
+      g =
+        rf.type === "json_schema"
+          ? // node-llama-cpp takes a subset of JSON Schema; for anything outside it, any JSON.
+            Promise.resolve()
+              .then(() => llama.createGrammarForJsonSchema(rf.schema as never) as Promise<LlamaGrammar>)
+              .catch(() => llama.getGrammarFor("json"))
+          : llama.getGrammarFor("json");
+      this.grammars.set(key, g);
+    }
+    return g;
+  }
+
+  async dispose(): Promise<void> {
+    const l = this.loading;
+    this.loading = undefined;
+    if (!l) return;
+    try {
+      const { context, model } = await l;
+      await context.dispose();
+      await model.dispose();
+    } catch {
+      // never loaded
+    }
+  }
+}
+
+/** `<cacheDir>/models`. */
+export function defaultModelsDir(cacheDir: string): string {
+  return join(cacheDir, "models");
+}

@@ -1,0 +1,221 @@
+/**
+ * Per-provider limits: at most `concurrency` requests in flight, at most `requestsPerMinute`
+ * requests and `tokensPerMinute` tokens in any 60-second window. Waiters are served first come,
+ * first served. Token counts are estimated before a request and corrected with the real usage after.
+ *
+ * Groq's free tier (30 requests and 12,000 tokens a minute for llama-3.3-70b-versatile) is the
+ * default for groq/, so a run slows down instead of being answered with 429s.
+ */
+import type { ProviderName } from "./model-spec.js";
+
+export interface RateLimits {
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Requests started in any 60 s window; undefined = no limit. */
+  requestsPerMinute?: number;
+  /** Tokens (prompt + completion) in any 60 s window; undefined = no limit. */
+  tokensPerMinute?: number;
+}
+
+export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
+  groq: { concurrency: 4, requestsPerMinute: 30, tokensPerMinute: 12_000 },
+  openai: { concurrency: 8, requestsPerMinute: 500 },
+  "openai-compatible": { concurrency: 8 },
+  ollama: { concurrency: 2 },
+  llamacpp: { concurrency: 1 },
+};
+
+const WINDOW_MS = 60_000;
+
+export interface Permit {
+  /** Frees the concurrency slot; `actualTokens` replaces the estimate in the token window. */
+  release(actualTokens?: number): void;
+}
+
+interface Waiter {
+  tokens: number;
+  resolve: (p: Permit) => void;
+  reject: (e: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface WindowEntry {
+  t: number;
+  tokens: number;
+}
+
+export class RateLimiter {
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+  private readonly window: WindowEntry[] = [];
+  private windowTokens = 0;
+  private pausedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private limits: RateLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.validate(limits);
+  }
+
+  get currentLimits(): Readonly<RateLimits> {
+    return this.limits;
+  }
+
+  /** Changes the limits; waiters are re-examined at once. */
+  setLimits(limits: RateLimits): void {
+    this.validate(limits);
+    this.limits = limits;
+    this.pump();
+  }
+
+  /** Requests in flight now. */
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** Requests waiting for a slot now. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** Holds every request of this provider for `ms` (the server said Retry-After). */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    this.pump();
+  }
+
+  /** Waits for a slot; `estimatedTokens` counts against tokensPerMinute until `release` corrects it. */
+  acquire(estimatedTokens = 0, signal?: AbortSignal): Promise<Permit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // Fast path: nothing queued and room now.
+    if (this.queue.length === 0 && this.canStart(estimatedTokens, this.now())) return Promise.resolve(this.start(estimatedTokens));
+    return new Promise<Permit>((resolve, reject) => {
+      const w: Waiter = { tokens: estimatedTokens, resolve, reject, signal };
+      if (signal) {
+        w.onAbort = () => {
+          const i = this.queue.indexOf(w);
+          if (i >= 0) this.queue.splice(i, 1);
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener("abort", w.onAbort, { once: true });
+      }
+      this.queue.push(w);
+      this.pump();
+    });
+  }
+
+  private validate(l: RateLimits): void {
+    if (!Number.isInteger(l.concurrency) || l.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${l.concurrency}`);
+    for (const k of ["requestsPerMinute", "tokensPerMinute"] as const) {
+      const v = l[k];
+      if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be positive, got ${v}`);
+    }
+  }
+
+  private prune(now: number): void {
+    while (this.window.length > 0 && this.window[0]!.t <= now - WINDOW_MS) this.windowTokens -= this.window.shift()!.tokens;
+  }
+
+  private canStart(tokens: number, now: number): boolean {
+    if (this.inFlight >= this.limits.concurrency || now < this.pausedUntil) return false;
+    const { requestsPerMinute: rpm, tokensPerMinute: tpm } = this.limits;
+    if (rpm === undefined && tpm === undefined) return true;
+    this.prune(now);
+    if (rpm !== undefined && this.window.length >= rpm) return false;
+    // A request larger than the whole budget still runs once the window is empty.
+    if (tpm !== undefined && this.window.length > 0 && this.windowTokens + tokens > tpm) return false;
+    return true;
+  }
+
+  private start(tokens: number): Permit {
+    this.inFlight++;
+    const limited = this.limits.requestsPerMinute !== undefined || this.limits.tokensPerMinute !== undefined;
+    const entry: WindowEntry | undefined = limited ? { t: this.now(), tokens } : undefined;
+    if (entry) {
+      this.window.push(entry);
+      this.windowTokens += tokens;
+    }
+    let released = false;
+    return {
+      release: (actualTokens?: number) => {
+        if (released) return;
+        released = true;
+        this.inFlight--;
+        if (entry && actualTokens !== undefined && actualTokens >= 0 && this.window.includes(entry)) {
+          this.windowTokens += actualTokens - entry.tokens;
+          entry.tokens = actualTokens;
+        }
+        this.pump();
+      },
+    };
+  }
+
+  /** When the head of the queue could next start, if it is blocked by time rather than by concurrency. */
+  private nextTimeCheck(tokens: number, now: number): number | undefined {
+    if (now < this.pausedUntil) return this.pausedUntil;
+    const { requestsPerMinute: rpm, tokensPerMinute: tpm } = this.limits;
+    let at: number | undefined;
+    if (rpm !== undefined && this.window.length >= rpm) at = this.window[this.window.length - rpm]!.t + WINDOW_MS;
+    if (tpm !== undefined && this.window.length > 0 && this.windowTokens + tokens > tpm) {
+      // The earliest time enough old entries have left the window.
+      let excess = this.windowTokens + tokens - tpm;
+      for (const e of this.window) {
+        excess -= e.tokens;
+        if (excess <= 0) {
+          at = Math.max(at ?? 0, e.t + WINDOW_MS);
+          break;
+        }
+      }
+      if (excess > 0) at = Math.max(at ?? 0, this.window[this.window.length - 1]!.t + WINDOW_MS);
+    }
+    return at;
+  }
+
+  private pump(): void {
+    const now = this.now();
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (!this.canStart(head.tokens, now)) break;
+      this.queue.shift();
+      if (head.signal && head.onAbort) head.signal.removeEventListener("abort", head.onAbort);
+      head.resolve(this.start(head.tokens));
+    }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queue.length > 0 && this.inFlight < this.limits.concurrency) {
+      const at = this.nextTimeCheck(this.queue[0]!.tokens, now);
+      if (at !== undefined) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.max(1, at - now + 1));
+      }
+    }
+  }
+}
+
+const shared = new Map<string, RateLimiter>();
+
+/**
+ * The limiter shared by every LM talking to one server (`key` = provider + server). `limits`
+ * updates it, so the last explicit setting wins.
+ */
+export function sharedLimiter(key: string, limits: RateLimits, explicit: boolean): RateLimiter {
+  let l = shared.get(key);
+  if (!l) {
+    l = new RateLimiter(limits);
+    shared.set(key, l);
+  } else if (explicit) l.setLimits(limits);
+  return l;
+}
+
+/** A rough token count before the real one is known: about four characters a token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
