@@ -1,5 +1,6 @@
 /** The id → env registry and `makeEnv`, Gymnasium's `make` for gridtune. */
 import { MINIGRID_ENVS } from "./envs/index.js";
+import { BABYAI_ENVS } from "./babyai/index.js";
 import type { MiniGridEnv } from "./minigrid-env.js";
 import type { EnvRegistration } from "./registration.js";
 import { UnknownEnvError } from "./errors.js";
@@ -11,6 +12,7 @@ export function registerEnvs(regs: readonly EnvRegistration[]): void {
   for (const r of regs) registry.set(r.id, r);
 }
 registerEnvs(MINIGRID_ENVS);
+registerEnvs(BABYAI_ENVS);
 
 /** Every registered id, sorted; optionally only those starting with a prefix. */
 export function listEnvIds(prefix = ""): string[] {
