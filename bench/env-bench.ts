@@ -9,6 +9,9 @@ export interface EnvBenchResult {
   env: string;
   steps_per_s: number;
   resets_per_s: number;
+  /** The same rates per second of this process's CPU time: steadier when the machine is busy. */
+  steps_per_cpu_s: number;
+  resets_per_cpu_s: number;
   steps: number;
   resets: number;
   seconds: number;
@@ -32,6 +35,7 @@ export function benchEnv(envId: string, seconds: number): EnvBenchResult {
 
   let steps = 0;
   let stepResets = 0;
+  let cpu0 = process.cpuUsage();
   let t0 = performance.now();
   let deadline = t0 + half;
   let now = t0;
@@ -47,8 +51,10 @@ export function benchEnv(envId: string, seconds: number): EnvBenchResult {
     now = performance.now();
   }
   const stepSeconds = (now - t0) / 1000;
+  const stepCpu = cpuSeconds(process.cpuUsage(cpu0));
 
   let resets = 0;
+  cpu0 = process.cpuUsage();
   t0 = performance.now();
   deadline = t0 + half;
   now = t0;
@@ -58,16 +64,23 @@ export function benchEnv(envId: string, seconds: number): EnvBenchResult {
     now = performance.now();
   }
   const resetSeconds = (now - t0) / 1000;
+  const resetCpu = cpuSeconds(process.cpuUsage(cpu0));
   globalThis.gc?.();
   const heapEnd = process.memoryUsage().heapUsed;
   return {
     env: envId,
     steps_per_s: Math.round(steps / stepSeconds),
     resets_per_s: Math.round(resets / resetSeconds),
+    steps_per_cpu_s: Math.round(steps / stepCpu),
+    resets_per_cpu_s: Math.round(resets / resetCpu),
     steps,
     resets: resets + stepResets,
     seconds: Math.round((stepSeconds + resetSeconds) * 100) / 100,
     heap_mb_start: Math.round((heapStart / 2 ** 20) * 10) / 10,
     heap_mb_end: Math.round((heapEnd / 2 ** 20) * 10) / 10,
   };
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }

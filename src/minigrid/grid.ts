@@ -1,6 +1,15 @@
 /** The grid: a width × height array of world objects (null = empty). */
 import { OBJECT_TO_IDX, type Color, type ObjectType } from "./constants.js";
 import { Wall, WorldObj } from "./world-object.js";
+import { pooledBytes } from "./byte-pool.js";
+
+/**
+ * The wall that default wall runs share. Walls have no state and nothing moves them, so one
+ * instance serves every cell (room-grid resets build hundreds of walls); a Python-style
+ * `new Wall()` per cell would only cost allocations. Pass a factory to get distinct objects.
+ */
+const SHARED_WALL = new Wall();
+const sharedWall = (): WorldObj => SHARED_WALL;
 
 export class Grid {
   /** Row-major cells (index y*width + x). Write through set(), which keeps `codes` in sync. */
@@ -17,7 +26,7 @@ export class Grid {
   ) {
     if (width < 3 || height < 3) throw new RangeError(`grid must be at least 3×3, got ${width}×${height}`);
     this.cells = new Array<WorldObj | null>(width * height).fill(null);
-    this.codes = new Uint8Array(width * height * 2);
+    this.codes = pooledBytes(width * height * 2);
     for (let k = 0; k < width * height; k++) this.codes[2 * k] = OBJECT_TO_IDX.empty;
   }
 
@@ -38,12 +47,12 @@ export class Grid {
     return this.cells[j * this.width + i]!;
   }
 
-  horzWall(x: number, y: number, length?: number, make: () => WorldObj = () => new Wall()): void {
+  horzWall(x: number, y: number, length?: number, make: () => WorldObj = sharedWall): void {
     const n = length ?? this.width - x;
     for (let i = 0; i < n; i++) this.set(x + i, y, make());
   }
 
-  vertWall(x: number, y: number, length?: number, make: () => WorldObj = () => new Wall()): void {
+  vertWall(x: number, y: number, length?: number, make: () => WorldObj = sharedWall): void {
     const n = length ?? this.height - y;
     for (let j = 0; j < n; j++) this.set(x, y + j, make());
   }

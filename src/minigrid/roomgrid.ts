@@ -200,22 +200,14 @@ export abstract class RoomGrid extends MiniGridEnv {
     const startRoom = this.roomFromPos(this.agentPos[0], this.agentPos[1]);
     const added: Door[] = [];
     const total = this.numRows * this.numCols;
-    const reachCount = (): number => {
-      const reach = new Set<Room>();
-      const stack = [startRoom];
-      while (stack.length > 0) {
-        const room = stack.pop()!;
-        if (reach.has(room)) continue;
-        reach.add(room);
-        for (let k = 0; k < 4; k++) if (room.doors[k]) stack.push(room.neighbors[k]!);
-      }
-      return reach.size;
-    };
+    // Reachability only changes when a door is added, so it is recomputed then, not on every
+    // rejected draw (Python recomputes each iteration; the result and the RNG draws are the same).
+    let reached = this.countReachable(startRoom);
     let itrs = 0;
     for (;;) {
       if (itrs > maxItrs) throw new PlacementError("connect_all failed");
       itrs++;
-      if (reachCount() === total) break;
+      if (reached === total) break;
       const i = this.randInt(0, this.numCols);
       const j = this.randInt(0, this.numRows);
       const k = this.randInt(0, 4);
@@ -226,8 +218,26 @@ export abstract class RoomGrid extends MiniGridEnv {
       const color = this.randElem(doorColors);
       const [door] = this.addDoor(i, j, k, color, false);
       added.push(door);
+      reached = this.countReachable(startRoom);
     }
     return added;
+  }
+
+  /** How many rooms are reachable from `start` through doors and removed walls. */
+  private countReachable(start: Room): number {
+    const seen = new Set<Room>([start]);
+    const stack = [start];
+    while (stack.length > 0) {
+      const room = stack.pop()!;
+      for (let k = 0; k < 4; k++) {
+        const next = room.neighbors[k];
+        if (room.doors[k] && next && !seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return seen.size;
   }
 
   /** Add random distractor objects (unique type+colour pairs unless allUnique is false). */
