@@ -7,7 +7,9 @@
  * - {@link ChatAdapter} / {@link JSONAdapter} — messages in, parsed fields out;
  * - {@link Example} / {@link Prediction} — records;
  * - {@link Predict}, {@link ChainOfThought}, {@link Module} — programs, with traces and save/load;
- * - {@link Evaluate} — concurrent evaluation with a metric.
+ * - {@link Evaluate} — concurrent evaluation with a metric;
+ * - optimizers (`./optimizers/`): {@link LabeledFewShot}, {@link BootstrapFewShot}, {@link MIPROv2},
+ *   {@link BootstrapFinetune}.
  *
  * The LM is always a value passed in (`predictor.lm`, `module.setLM(lm)` or `{ lm }` in call options);
  * there is no global settings object. {@link FakeLM} (`./testing/fake-lm.js`) is an in-process fake LM
@@ -86,3 +88,4 @@ export { jsonRepairLoads } from "./json-repair.js";
 /** In-process fake LM for tests (not a provider; see its module docs). */
 export { FakeLM, FakeLMExhaustedError, chatReply, type FakeLMOptions, type FakeLMCall, type FakeReply } from "./testing/fake-lm.js";
 export { pyRound, pyLiteralEval } from "./pycompat.js";
+export * from "./optimizers/index.js";

@@ -1,0 +1,207 @@
+/**
+ * LMs wrapped for optimizers: a fresh rollout (DSPy's `lm.copy(rollout_id=…, temperature=…)`) and a
+ * meter that counts every call, its tokens and its cost, and enforces a budget.
+ *
+ * Both wrappers delegate `chat` to the LM they wrap and keep its `model`, `provider`,
+ * `supportsStructuredOutput` and `dumpState`, so a program saved with a wrapped LM saves the
+ * wrapped LM. {@link unwrapLM} returns the original.
+ */
+import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
+import { DEFAULT_PRICES, type PriceTable, costOf } from "../../lm/prices.js";
+import { type LMState, dumpLMState } from "../state.js";
+
+/** What the optimizer may spend: LM calls, dollars, or both (whichever runs out first). */
+export interface Budget {
+  /** Most LM calls (cached ones included: each is a call the optimizer made). */
+  maxCalls?: number;
+  /** Most US dollars, priced with `prices` (cache hits and local models cost nothing). */
+  maxCostUsd?: number;
+}
+
+/** The budget ran out; the optimizer stops and returns the best program so far. */
+export class BudgetExceededError extends Error {
+  constructor(
+    readonly budget: Budget,
+    readonly spent: MeterTotals,
+  ) {
+    const what =
+      budget.maxCalls !== undefined && spent.calls >= budget.maxCalls
+        ? `${spent.calls} of ${budget.maxCalls} LM calls`
+        : `$${spent.costUsd.toFixed(4)} of $${budget.maxCostUsd}`;
+    super(`optimization budget used up (${what})`);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** Counts of what went through a meter. */
+export interface MeterTotals {
+  calls: number;
+  cachedCalls: number;
+  failedCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  /** Per role (`task`, `prompt`, `teacher`, …) as the optimizer labels its LMs. */
+  byRole: Record<string, { calls: number; costUsd: number }>;
+}
+
+export function emptyTotals(): MeterTotals {
+  return { calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, byRole: {} };
+}
+
+/**
+ * A shared counter for every LM an optimizer calls. With a budget, a call that would go over it is
+ * refused with {@link BudgetExceededError}, and `signal` aborts so evaluations in flight stop.
+ *
+ * A call counts when it starts, so concurrent calls never exceed `maxCalls`. Its cost is known only
+ * when it ends: a call may start while the dollars spent plus the calls in flight (at the average
+ * cost per call so far) stay below `maxCostUsd`, so a cost budget is overshot by at most the calls
+ * in flight when it runs out, each a typical call.
+ */
+export class Meter {
+  totals: MeterTotals = emptyTotals();
+  private inFlight = 0;
+  private readonly controller = new AbortController();
+
+  constructor(
+    readonly budget: Budget = {},
+    private readonly prices: Readonly<PriceTable> = DEFAULT_PRICES,
+  ) {}
+
+  /** Aborted (with a BudgetExceededError) once the budget has run out. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The average cost of a finished, priced call so far. */
+  private get costPerCall(): number {
+    const finished = this.totals.calls - this.inFlight;
+    return finished > 0 ? this.totals.costUsd / finished : 0;
+  }
+
+  /** Whether `extraCalls` more calls fit in the budget. */
+  hasRoom(extraCalls = 1): boolean {
+    const b = this.budget;
+    if (b.maxCalls !== undefined && this.totals.calls + extraCalls > b.maxCalls) return false;
+    if (b.maxCostUsd !== undefined && this.totals.costUsd + (this.inFlight + extraCalls - 1) * this.costPerCall >= b.maxCostUsd) return false;
+    return true;
+  }
+
+  /** Counts a call that is starting, or throws (and aborts `signal`) when it does not fit. */
+  admit(label: string): void {
+    if (this.controller.signal.aborted) throw this.controller.signal.reason;
+    if (!this.hasRoom(1)) {
+      const error = new BudgetExceededError(this.budget, this.totals);
+      this.controller.abort(error);
+      throw error;
+    }
+    this.totals.calls++;
+    (this.totals.byRole[label] ??= { calls: 0, costUsd: 0 }).calls++;
+    this.inFlight++;
+  }
+
+  /** Records how an admitted call ended (`undefined`: it failed). */
+  record(label: string, model: string, result: ChatResult | undefined): void {
+    const t = this.totals;
+    this.inFlight--;
+    if (!result) {
+      t.failedCalls++;
+      return;
+    }
+    if (result.cached) {
+      t.cachedCalls++;
+      return;
+    }
+    t.promptTokens += result.usage.promptTokens;
+    t.completionTokens += result.usage.completionTokens;
+    const cost = costOf(model, result.usage.promptTokens, result.usage.completionTokens, this.prices) ?? 0;
+    t.costUsd += cost;
+    (t.byRole[label] ??= { calls: 0, costUsd: 0 }).costUsd += cost;
+  }
+
+  /** An LM that reports to this meter under `label`. Wrapping a metered LM again re-labels it. */
+  wrap(lm: LM, label: string): MeteredLM {
+    return new MeteredLM(lm instanceof MeteredLM ? lm.inner : lm, this, label);
+  }
+}
+
+/** Marks wrappers so {@link unwrapLM} can find the original. */
+interface WrappedLM extends LM {
+  readonly inner: LM;
+}
+
+function isWrapped(lm: LM): lm is WrappedLM {
+  return lm instanceof MeteredLM || lm instanceof DefaultsLM;
+}
+
+/** The LM under any optimizer wrappers. */
+export function unwrapLM(lm: LM): LM {
+  let cur = lm;
+  while (isWrapped(cur)) cur = cur.inner;
+  return cur;
+}
+
+abstract class DelegatingLM implements LM {
+  constructor(readonly inner: LM) {}
+  get model(): string {
+    return this.inner.model;
+  }
+  get provider(): string {
+    return this.inner.provider;
+  }
+  get supportsStructuredOutput(): boolean {
+    return this.inner.supportsStructuredOutput;
+  }
+  /** Saves as the wrapped LM saves. */
+  dumpState(): LMState {
+    return dumpLMState(this.inner);
+  }
+  abstract chat(messages: ChatMessage[], options?: ChatOptions): Promise<ChatResult>;
+}
+
+/** Counts each call on a {@link Meter} and refuses calls beyond its budget. */
+export class MeteredLM extends DelegatingLM {
+  constructor(
+    inner: LM,
+    readonly meter: Meter,
+    readonly label: string,
+  ) {
+    super(inner);
+  }
+
+  async chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
+    this.meter.admit(this.label);
+    let result: ChatResult | undefined;
+    try {
+      result = await this.inner.chat(messages, options);
+      return result;
+    } finally {
+      this.meter.record(this.label, this.inner.model, result);
+    }
+  }
+}
+
+/**
+ * Sends fixed options with every call unless the call sets them itself — DSPy's `lm.copy(**kwargs)`,
+ * whose kwargs lose to per-call ones. Used for fresh rollouts: `{rolloutId, temperature}`.
+ */
+export class DefaultsLM extends DelegatingLM {
+  constructor(
+    inner: LM,
+    readonly defaults: Pick<ChatOptions, "temperature" | "rolloutId" | "maxTokens"> & { role?: LMRole },
+  ) {
+    super(inner);
+  }
+
+  chat(messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
+    const merged: ChatOptions = { ...this.defaults };
+    for (const [k, v] of Object.entries(options)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+    return this.inner.chat(messages, merged);
+  }
+}
+
+/** DSPy's `lm.copy(rollout_id=id, temperature=t)`: the same LM, sampling afresh past the cache. */
+export function rolloutLM(lm: LM, rolloutId: number | string, temperature: number): LM {
+  if (lm instanceof MeteredLM) return new MeteredLM(new DefaultsLM(lm.inner, { rolloutId, temperature }), lm.meter, lm.label);
+  return new DefaultsLM(lm, { rolloutId, temperature });
+}
