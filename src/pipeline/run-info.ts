@@ -101,4 +101,36 @@ export interface RunInfo {
   usage: { by_role: Record<string, RoleUsage>; total: RoleUsage };
   timings: Record<string, number>;
   versions: Record<string, string>;
+  /** Step 1 (optional for older records): MIPROv2's scores on the validation split and its trials. */
+  optimization?: OptimizationSummary;
+  /** Step 3 (optional for older records): how the student was distilled. */
+  distillation?: DistillationSummary;
+  /** The LM configuration without secrets (keys shown as "set"/"missing"). */
+  environment?: Record<string, string>;
+  /** Things the run noted on the way (a failed optimization, a fallback, a save error). */
+  warnings?: string[];
+}
+
+export interface OptimizationSummary {
+  optimizer: "MIPROv2" | "none";
+  /** Validation score of the unoptimized program (0–100, DSPy's scale), if evaluated. */
+  baseline_score: number | null;
+  /** Validation score of the returned program (0–100). */
+  best_score: number | null;
+  trials: number;
+  /** Trials finished before this process started (after --resume). */
+  resumed_trials: number;
+  stopped_by: "completed" | "budget" | "failed";
+  instruction_candidates: number;
+  calls: number;
+  cost_usd: number;
+  error: string | null;
+}
+
+export interface DistillationSummary {
+  method: "bootstrap-few-shot" | "bootstrap-finetune" | "none";
+  demos: number;
+  /** The fine-tuned model id, when weights were fine-tuned. */
+  finetuned_model: string | null;
+  note: string | null;
 }

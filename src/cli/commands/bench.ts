@@ -17,6 +17,15 @@ export function register(program: Command): void {
       console.log(JSON.stringify(benchEnv(opts.env, opts.seconds)));
     });
   bench
+    .command("collect")
+    .description("time `collect` on the 9env preset, 5 seeds × 5 episodes (expert + env + writing)")
+    .option("--runs <n>", "repetitions (the first, cold one is reported as seconds)", parsePositiveNumber("--runs"), 3)
+    .option("--json", "print JSON (the default; kept for scripts)")
+    .action(async (opts: { runs: number }) => {
+      const { benchCollect } = await import("../../../bench/collect-bench.js"); // loaded only for this command
+      console.log(JSON.stringify(benchCollect(Math.round(opts.runs))));
+    });
+  bench
     .command("lm")
     .description("calls/s and added latency of the LM layer over a local server with a fixed delay")
     .option("--delay-ms <ms>", "the server's delay per reply", parsePositiveNumber("--delay-ms"), 50)
@@ -28,5 +37,16 @@ export function register(program: Command): void {
       const levels = opts.concurrency.split(",").map((s) => parsePositiveNumber("--concurrency")(s.trim()));
       const { benchLM } = await import("../../../bench/lm-bench.js"); // loaded only for this command
       console.log(JSON.stringify(await benchLM({ delayMs: opts.delayMs, calls: Math.round(opts.calls), concurrency: levels.map(Math.round), limit: Math.round(opts.limit) })));
+    });
+  bench
+    .command("pipeline")
+    .description("the fine-tuning pipeline's overhead: a light `finetune` run against a local server with a fixed delay")
+    .option("--delay-ms <ms>", "the server's delay per reply", parsePositiveNumber("--delay-ms"), 250)
+    .option("--concurrency <n>", "examples in flight", parsePositiveNumber("--concurrency"), 4)
+    .option("--samples-per-category <n>", "steps sampled per category", parsePositiveNumber("--samples-per-category"), 12)
+    .option("--json", "print JSON (the default; kept for scripts)")
+    .action(async (opts: { delayMs: number; concurrency: number; samplesPerCategory: number }) => {
+      const { benchPipeline } = await import("../../../bench/pipeline-bench.js"); // loaded only for this command
+      console.log(JSON.stringify(await benchPipeline({ delayMs: opts.delayMs, concurrency: Math.round(opts.concurrency), samplesPerCategory: Math.round(opts.samplesPerCategory) })));
     });
 }

@@ -1,0 +1,167 @@
+/**
+ * MinigridAgent: the trained LLM agent. One ChainOfThought predictor named `act` (state path
+ * `act.predict`), input `observation`, output `primitive_action` (one of the seven action phrases) or
+ * `subgoal`, so `(await agent.forward({observation})).primitive_action` reads as in the original tool.
+ *
+ * ```ts
+ * const agent = await MinigridAgent.load("saved_llm_models/finetuned_….json");   // LM from the file
+ * const pred = await agent.forward({ observation });                               // a Prediction
+ * const advice = await agent.advise(env);                                          // {action, hint, reasoning}
+ * ```
+ *
+ * Saved files are DSPy program state (Python's `MinigridAgent().load(path)` reads them) with gridtune's
+ * settings in `metadata.gridtune` (hint type, encoding, view, models), which Python ignores.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { ChainOfThought, Module, DEPENDENCY_VERSIONS, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
+import type { LM } from "../lm/types.js";
+import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { UserError } from "../util/errors.js";
+import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, type EncodingType, type HintType, type ViewType } from "./actions.js";
+import { observationText, stepFromEnv } from "./observation.js";
+import { roleLM, type RoleLMOptions } from "./lms.js";
+import { OUTPUT_FIELD, agentSignature } from "./signature.js";
+
+export interface AgentSettings {
+  hintType: HintType;
+  encodingType: EncodingType;
+  view: ViewType;
+}
+
+/** What `metadata.gridtune` holds in a saved agent. */
+export interface SavedAgentMeta {
+  format: "gridtune-agent/1";
+  hint_type: HintType;
+  encoding_type: EncodingType;
+  view: ViewType;
+  student_model?: string;
+  teacher_model?: string;
+  [k: string]: unknown;
+}
+
+/** One decision: the action index (null when the answer names none), the hint text and the reasoning. */
+export interface AgentAdvice {
+  action: number | null;
+  hint: string | null;
+  reasoning: string | null;
+  /** The observation text the agent read. */
+  observation: string;
+  prediction: Prediction;
+}
+
+export interface LoadAgentOptions {
+  /** Use this LM instead of the one the file names. */
+  lm?: LM;
+  /** Settings for building the file's LM (usage tracker, concurrency, …). */
+  lmOptions?: Partial<RoleLMOptions>;
+  onWarning?: (message: string) => void;
+}
+
+export class MinigridAgent extends Module {
+  readonly act: ChainOfThought;
+  readonly hintType: HintType;
+  readonly encodingType: EncodingType;
+  readonly view: ViewType;
+  /** Extra `metadata.gridtune` entries written on save (models, run name). */
+  meta: Record<string, unknown> = {};
+
+  constructor(settings: Partial<AgentSettings> = {}, lm?: LM | null) {
+    super();
+    this.hintType = settings.hintType ?? "action";
+    this.encodingType = settings.encodingType ?? "ascii";
+    this.view = settings.view ?? "agent";
+    if (!HINT_TYPES.includes(this.hintType)) throw new UserError(`unknown hint type '${this.hintType}'; use ${HINT_TYPES.join(" or ")}`);
+    if (!ENCODING_TYPES.includes(this.encodingType)) throw new UserError(`unknown encoding type '${this.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
+    if (!VIEW_TYPES.includes(this.view)) throw new UserError(`unknown view '${this.view}'; use agent or full`);
+    this.act = new ChainOfThought(agentSignature(this.hintType), lm ? { lm } : {});
+  }
+
+  /** The output field: `primitive_action` or `subgoal`. */
+  get outputField(): "primitive_action" | "subgoal" {
+    return OUTPUT_FIELD[this.hintType];
+  }
+
+  forward(inputs: Inputs, options: CallOptions = {}): Promise<Prediction> {
+    return this.act.call({ observation: inputs["observation"] }, options);
+  }
+
+  /** The agent's decision for an observation text. */
+  async adviseText(observation: string, options: CallOptions = {}): Promise<AgentAdvice> {
+    const prediction = await this.forward({ observation }, options);
+    const raw = prediction.get(this.outputField);
+    const hint = typeof raw === "string" ? raw : raw === undefined || raw === null ? null : String(raw);
+    const action = this.hintType === "action" ? parseAction(hint) : hint ? subgoalAction(hint) : null;
+    const reasoning = prediction.get("reasoning");
+    return { action, hint, reasoning: typeof reasoning === "string" ? reasoning : null, observation, prediction };
+  }
+
+  /** The agent's decision in a live env: encodes the env's state with the agent's encoding and view. */
+  async advise(env: MiniGridEnv, options: CallOptions = {}): Promise<AgentAdvice> {
+    const text = await observationText(stepFromEnv(env), this.encodingType, this.view);
+    return this.adviseText(text, options);
+  }
+
+  /** The settings saved with the program. */
+  savedMeta(): SavedAgentMeta {
+    return { format: "gridtune-agent/1", hint_type: this.hintType, encoding_type: this.encodingType, view: this.view, ...this.meta };
+  }
+
+  /** Saves the DSPy state (loadable by Python DSPy) with gridtune's settings in `metadata.gridtune`, atomically. */
+  override save(path: string): void {
+    if (!path.endsWith(".json")) throw new UserError(`an agent is saved as JSON: the path must end in .json, got ${path}`);
+    const state = { ...this.dumpState(), metadata: { dependency_versions: { ...DEPENDENCY_VERSIONS }, gridtune: this.savedMeta() } };
+    writeFileAtomic(path, JSON.stringify(state, null, 2) + "\n");
+  }
+
+  /**
+   * Loads a saved agent: its hint type, encoding and view from `metadata.gridtune` (or, for files
+   * without it, from the signature and a sibling `_info.json`), its demos and instructions, and its LM
+   * — `options.lm`, else the model the file names (e.g. `ollama/llama3.1:70b`).
+   */
+  static async load(path: string, options: LoadAgentOptions = {}): Promise<MinigridAgent> {
+    if (!existsSync(path)) throw new UserError(`no saved agent at ${path}`);
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new UserError(`${path} is not a saved agent (not JSON: ${(e as Error).message})`);
+    }
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${path} is not a saved agent (expected a JSON object)`);
+    const meta = ((raw["metadata"] as Record<string, unknown> | undefined)?.["gridtune"] ?? {}) as Partial<SavedAgentMeta>;
+    const info = readSiblingInfo(path);
+    const predState = (raw["act.predict"] ?? raw["predict.predict"]) as { signature?: { fields?: { prefix?: string }[] }; lm?: LMState | null } | undefined;
+    if (!predState) throw new UserError(`${path} has no 'act.predict' predictor state; is it a MinigridAgent saved by gridtune finetune?`);
+    const prefixes = (predState.signature?.fields ?? []).map((f) => f.prefix ?? "");
+    const hintType: HintType = meta.hint_type ?? info?.hint_type ?? (prefixes.some((p) => /^Subgoal/i.test(p)) ? "subgoal" : "action");
+    const agent = new MinigridAgent({
+      hintType,
+      encodingType: meta.encoding_type ?? info?.encoding_type ?? "ascii",
+      view: meta.view ?? info?.view ?? "agent",
+    });
+    const { metadata: _m, ...state } = raw;
+    if (!("act.predict" in state)) state["act.predict"] = state["predict.predict"];
+    try {
+      agent.loadState(state, { ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    } catch (e) {
+      throw new UserError(`${path}: cannot load the agent: ${(e as Error).message}`);
+    }
+    const { format: _f, hint_type: _h, encoding_type: _e, view: _v, ...rest } = meta;
+    agent.meta = rest;
+    const model = options.lm ?? (predState.lm?.model ? roleLM(predState.lm.model, { role: "student", ...options.lmOptions }) : undefined);
+    if (model) agent.setLM(model);
+    else if (meta.student_model) agent.setLM(roleLM(meta.student_model, { role: "student", ...options.lmOptions }));
+    return agent;
+  }
+}
+
+function readSiblingInfo(path: string): { hint_type?: HintType; encoding_type?: EncodingType; view?: ViewType } | undefined {
+  const p = path.replace(/\.json$/, "_info.json");
+  if (p === path || !existsSync(p)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(p, "utf8")) as { config?: { hint_type?: HintType; encoding_type?: EncodingType; view?: ViewType } };
+    return info.config;
+  } catch {
+    return undefined;
+  }
+}

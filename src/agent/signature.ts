@@ -1,0 +1,49 @@
+/**
+ * The MinigridAgent's signature: `observation -> primitive_action` for action hints (one of the seven
+ * action phrases) or `observation -> subgoal` for subgoal hints. The agent wraps it in a
+ * ChainOfThought, which adds `reasoning` first among the outputs.
+ *
+ * The original tool's NextStepSignature had `task_description, current_state, previous_actions ->
+ * primitive_action: int`, but its MinigridAgent fed the observation through `current_state` with a
+ * fixed task text and called the output `primitive_action`; here the observation (mission included)
+ * is the one input and the action is a phrase, which LMs get right more often than a bare index.
+ */
+import { InputField, OutputField, Signature } from "../dspy/index.js";
+import { ACTION_PHRASES, type HintType } from "./actions.js";
+
+export const AGENT_INSTRUCTIONS: Record<HintType, string> = {
+  action:
+    "You are an agent in a Minigrid grid world. Read the observation (the encoded state and the mission) " +
+    "and choose the next primitive action that makes progress on the mission.",
+  subgoal:
+    "You are an agent in a Minigrid grid world. Read the observation (the encoded state and the mission) " +
+    "and name the next subgoal on the way to completing the mission.",
+};
+
+/** The output field of each hint type. */
+export const OUTPUT_FIELD: Record<HintType, "primitive_action" | "subgoal"> = { action: "primitive_action", subgoal: "subgoal" };
+
+export function agentSignature(hint: HintType): Signature {
+  const observation = InputField({ desc: "Textual encoding of the env state, with the mission" });
+  if (hint === "action") {
+    return new Signature(
+      {
+        observation,
+        primitive_action: OutputField({
+          desc: "The next action, one of: turn left, turn right, move forward, pick up, drop, toggle, done",
+          type: { literal: [...ACTION_PHRASES] },
+        }),
+      },
+      AGENT_INSTRUCTIONS.action,
+    );
+  }
+  return new Signature(
+    {
+      observation,
+      subgoal: OutputField({
+        desc: "The next subgoal, as 'go to the <color> <object>', 'pick up the <color> <object>', 'open the <color> door', 'close the <color> door' or 'drop the <color> <object>'",
+      }),
+    },
+    AGENT_INSTRUCTIONS.subgoal,
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * `gridtune evaluate --model-path FILE` — a saved agent, offline on a dataset (`--dataset-path`: the
+ * pipeline's metric and report) or in closed loop (`--env ID --episodes N`: success rate, steps
+ * against the expert's optimum, return).
+ */
+import type { Command } from "commander";
+import { writeJsonAtomic } from "../../util/atomic-write.js";
+import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
+import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+
+interface Opts {
+  modelPath: string;
+  datasetPath?: string;
+  env?: string;
+  episodes: number;
+  seed: number;
+  metric: MetricName;
+  assessorModel: string;
+  assessorGroq?: boolean;
+  studentModel?: string;
+  studentGroq?: boolean;
+  samplesPerCategory?: number;
+  maxEval?: number;
+  maxSteps?: number;
+  concurrency: number;
+  out?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("evaluate")
+    .description("evaluate a saved agent: offline on a dataset, or acting in an env (closed loop)")
+    .requiredOption("--model-path <file>", "the agent's .json (from gridtune finetune)")
+    .option("--dataset-path <dir>", "offline: accuracy on this dataset's steps, with the metric")
+    .option("--env <id>", "closed loop: the env the agent acts in")
+    .option("--episodes <n>", "closed loop: episodes (seeds seed, seed+1, …)", intFlag("--episodes", 1), 10)
+    .option("--seed <n>", "first seed (closed loop) / sampling seed (offline)", intFlag("--seed", 0), 0)
+    .option("--metric <name>", "exact | optimal | ai-feedback (offline)", choiceFlag("--metric", METRIC_NAMES), "ai-feedback")
+    .option("--assessor-model <id>", "assessor of the AI-feedback metric", "deepseek-r1-distill-llama-70b")
+    .option("--assessor-groq", "bare assessor id on Groq (default)")
+    .option("--no-assessor-groq", "bare assessor id on a local Ollama")
+    .option("--student-model <id>", "run the agent on this model instead of the one it was saved with")
+    .option("--student-groq", "bare student id on Groq")
+    .option("--samples-per-category <n>", "offline: steps drawn per category (default: every step)", intFlag("--samples-per-category", 1))
+    .option("--max-eval <n>", "offline: at most n examples", intFlag("--max-eval", 1))
+    .option("--max-steps <n>", "closed loop: step cap per episode", intFlag("--max-steps", 1))
+    .option("--concurrency <n>", "examples in flight at once (offline)", intFlag("--concurrency", 1), 4)
+    .option("--out <file>", "also write the full results as JSON")
+    .option("--json", "print the results as JSON")
+    .option("--no-progress", "no progress bars")
+    .action(async (opts: Opts) => {
+      const { evaluate } = await import("../../pipeline/evaluate-model.js");
+      const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
+      const progress = progressBars(opts.progress !== false);
+      const interrupt = interruptSignal(() => progress.finish());
+      try {
+        const r = await evaluate(
+          {
+            modelPath: opts.modelPath,
+            ...(opts.datasetPath !== undefined ? { datasetPath: opts.datasetPath } : {}),
+            ...(opts.env !== undefined ? { envId: opts.env } : {}),
+            episodes: opts.episodes,
+            seed: opts.seed,
+            metric: opts.metric,
+            assessorModel: opts.assessorModel,
+            ...(opts.assessorGroq !== undefined ? { assessorGroq: opts.assessorGroq } : {}),
+            ...(opts.studentModel !== undefined ? { studentModel: opts.studentModel } : {}),
+            ...(opts.studentGroq !== undefined ? { studentGroq: opts.studentGroq } : {}),
+            ...(opts.samplesPerCategory !== undefined ? { samplesPerCategory: opts.samplesPerCategory } : {}),
+            ...(opts.maxEval !== undefined ? { maxEval: opts.maxEval } : {}),
+            ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+            concurrency: opts.concurrency,
+          },
+          { signal: interrupt.signal, progress, log: opts.json ? () => {} : (l) => console.log(l) },
+        );
+        progress.finish();
+        if (opts.out) writeJsonAtomic(opts.out, r);
+        if (opts.json) {
+          console.log(JSON.stringify(r));
+          return;
+        }
+        if (r.offline) {
+          const hint = r.offline.examples.some((e) => e.ground_truth_action < 0) ? "subgoal" : "action";
+          for (const l of evaluationLines(r.offline, hint)) console.log(l);
+        }
+        if (r.closed_loop) {
+          const c = r.closed_loop;
+          console.log(`📈 Success rate: ${c.success_rate.toFixed(3)} (${c.episodes.filter((e) => e.success).length}/${c.episodes.length})`);
+          console.log(`  👣 Mean steps: ${c.mean_steps.toFixed(1)} (expert optimum ${c.mean_expert_steps?.toFixed(1) ?? "n/a"}; steps/optimum on successes ${c.step_ratio?.toFixed(2) ?? "n/a"})`);
+          console.log(`  💰 Mean return: ${c.mean_return.toFixed(3)}   invalid answers: ${c.invalid_actions}`);
+          console.log(table(["seed", "success", "steps", "expert", "return", "invalid"], c.episodes.map((e) => [e.seed, e.success ? "yes" : "no", e.steps, e.expert_steps ?? "-", e.return.toFixed(3), e.invalid])));
+        }
+        console.log("\n💰 LM usage:");
+        console.log(usageTable(r.usage_snapshot));
+      } finally {
+        progress.finish();
+        interrupt.dispose();
+      }
+    });
+}
+

@@ -1,0 +1,153 @@
+/**
+ * `gridtune finetune` — the fine-tuning pipeline (src/pipeline/finetune.ts), with the original tool's
+ * flags and defaults plus gridtune's; `--config FILE` runs a YAML batch in the original schema.
+ */
+import type { Command } from "commander";
+import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
+import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
+import { UserError } from "../../util/errors.js";
+import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+
+interface Opts {
+  datasetPath?: string;
+  teacherModel: string;
+  studentModel: string;
+  assessorModel: string;
+  teacherGroq: boolean;
+  studentGroq: boolean;
+  assessorGroq: boolean;
+  hintType: FinetuneConfig["hintType"];
+  encodingType: FinetuneConfig["encodingType"];
+  view: FinetuneConfig["view"];
+  samplesPerCategory: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  minibatchSize: number;
+  outputDir: string;
+  config?: string;
+  auto: FinetuneConfig["auto"];
+  seed: number;
+  metric: FinetuneConfig["metric"];
+  concurrency: number;
+  budget?: string;
+  dryRun?: boolean;
+  resume?: boolean;
+  finetuneWeights?: boolean;
+  studentBaseUrl?: string;
+  numTrials?: number;
+  numCandidates?: number;
+  maxEval?: number;
+  progress: boolean;
+  json?: boolean;
+}
+
+const FIELD_OF: Partial<Record<keyof Opts, keyof FinetuneConfig>> = {
+  teacherModel: "teacherModel",
+  studentModel: "studentModel",
+  assessorModel: "assessorModel",
+  teacherGroq: "teacherGroq",
+  studentGroq: "studentGroq",
+  assessorGroq: "assessorGroq",
+  hintType: "hintType",
+  encodingType: "encodingType",
+  view: "view",
+  samplesPerCategory: "samplesPerCategory",
+  maxBootstrappedDemos: "maxBootstrappedDemos",
+  maxLabeledDemos: "maxLabeledDemos",
+  minibatchSize: "minibatchSize",
+  outputDir: "outputDir",
+  auto: "auto",
+  seed: "seed",
+  metric: "metric",
+  concurrency: "concurrency",
+  dryRun: "dryRun",
+  resume: "resume",
+  finetuneWeights: "finetuneWeights",
+  studentBaseUrl: "studentBaseUrl",
+  numTrials: "numTrials",
+  numCandidates: "numCandidates",
+  maxEval: "maxEval",
+};
+
+export function register(program: Command): void {
+  program
+    .command("finetune")
+    .description("optimize the MinigridAgent with a teacher LLM (MIPROv2), distil it into a student, evaluate and save it")
+    .option("--dataset-path <dir>", "dataset directory written by `gridtune collect` (required unless --config gives it)")
+    .option("--teacher-model <id>", "teacher (task and prompt model)", DEFAULTS.teacherModel)
+    .option("--student-model <id>", "student model to fine-tune", DEFAULTS.studentModel)
+    .option("--teacher-groq", "bare teacher id on Groq (default)")
+    .option("--no-teacher-groq", "bare teacher id on a local Ollama")
+    .option("--student-groq", "bare student id on Groq (default: local Ollama)")
+    .option("--no-student-groq", "bare student id on a local Ollama (default)")
+    .option("--student-base-url <url>", "the student's server, for an openai-compatible/<model> student (e.g. one that can fine-tune)")
+    .option("--assessor-model <id>", "assessor of the AI-feedback metric", DEFAULTS.assessorModel)
+    .option("--assessor-groq", "bare assessor id on Groq (default)")
+    .option("--no-assessor-groq", "bare assessor id on a local Ollama")
+    .option("--hint-type <type>", `what the agent predicts: ${HINT_TYPES.join(" | ")}`, choiceFlag("--hint-type", HINT_TYPES), DEFAULTS.hintType)
+    .option("--encoding-type <type>", `text encoding: ${["ascii", "natural", "tuples", "relative"].join(" | ")}`, choiceFlag("--encoding-type", ["ascii", "natural", "tuples", "relative"] as const), DEFAULTS.encodingType)
+    .option("--view <view>", "what the encoding shows: agent (the 7×7 view) | full (the whole grid)", choiceFlag("--view", VIEW_TYPES), DEFAULTS.view)
+    .option("--samples-per-category <n>", "steps sampled per category (action, or subgoal verb)", intFlag("--samples-per-category", 1), DEFAULTS.samplesPerCategory)
+    .option("--max-bootstrapped-demos <n>", "bootstrapped demos per predictor", intFlag("--max-bootstrapped-demos", 0), DEFAULTS.maxBootstrappedDemos)
+    .option("--max-labeled-demos <n>", "labeled demos per predictor", intFlag("--max-labeled-demos", 0), DEFAULTS.maxLabeledDemos)
+    .option("--minibatch-size <n>", "MIPROv2 minibatch size", intFlag("--minibatch-size", 1), DEFAULTS.minibatchSize)
+    .option("--output-dir <dir>", "where the model and its _info.json go", DEFAULTS.outputDir)
+    .option("--config <file>", "run a YAML batch (the original llm_optimization_config.yaml schema)")
+    .option("--auto <level>", "MIPROv2 preset: light | medium | heavy", choiceFlag("--auto", AUTO_LEVELS), DEFAULTS.auto)
+    .option("--num-trials <n>", "MIPROv2 trials (instead of the --auto preset)", intFlag("--num-trials", 1))
+    .option("--num-candidates <n>", "MIPROv2 instruction/demo candidates (instead of the --auto preset)", intFlag("--num-candidates", 1))
+    .option("--seed <n>", "seed of sampling, splits and the optimizer", intFlag("--seed", 0), DEFAULTS.seed)
+    .option("--metric <name>", "exact | optimal | ai-feedback", choiceFlag("--metric", METRIC_NAMES), DEFAULTS.metric)
+    .option("--concurrency <n>", "examples in flight at once", intFlag("--concurrency", 1), DEFAULTS.concurrency)
+    .option("--budget <spec>", "stop optimizing after N LM calls (300) or dollars ($2); both: calls=300,usd=2")
+    .option("--max-eval <n>", "evaluate at most n held-out examples", intFlag("--max-eval", 1))
+    .option("--dry-run", "count the LM calls and cost per role; call nothing, write nothing")
+    .option("--resume", "continue the interrupted optimization of a run with the same settings")
+    .option("--finetune-weights", "fine-tune the student's weights (BootstrapFinetune) when its provider can")
+    .option("--no-progress", "no progress bars")
+    .option("--json", "print the run record (or batch summary) as JSON at the end")
+    .addHelpText(
+      "after",
+      "\nModel ids: groq/…, openai/…, ollama/…, openai-compatible/… (with a base URL), llamacpp/<file.gguf>; a bare id follows --<role>-groq.\n" +
+        "Keys come from GROQ_API_KEY / OPENAI_API_KEY (environment or .env) and are checked before any LM call.",
+    )
+    .action(async (opts: Opts, cmd: Command) => {
+      const fromCli = (k: string) => cmd.getOptionValueSource(k) === "cli";
+      const budget = opts.budget !== undefined ? parseBudget(opts.budget) : undefined;
+      const { finetune } = await import("../../pipeline/finetune.js");
+      const progress = progressBars(opts.progress !== false);
+      const interrupt = interruptSignal(() => {
+        progress.finish();
+        process.stderr.write("\nstopping… (the optimization checkpoint is kept; rerun with --resume to continue)\n");
+      });
+      try {
+        if (opts.config) {
+          const overrides: Partial<FinetuneConfig> = {};
+          for (const [k, field] of Object.entries(FIELD_OF)) if (fromCli(k)) (overrides as Record<string, unknown>)[field] = (opts as unknown as Record<string, unknown>)[k];
+          if (opts.datasetPath) overrides.datasetPath = opts.datasetPath;
+          if (budget) overrides.budget = budget;
+          const { runBatch } = await import("../../pipeline/batch.js");
+          const r = await runBatch(opts.config, overrides, { signal: interrupt.signal, progress });
+          if (opts.json) console.log(JSON.stringify(r));
+          if (r.succeeded < r.runs.length) process.exitCode = 1;
+          return;
+        }
+        if (!opts.datasetPath) throw new UserError("--dataset-path is required (or --config FILE with fine_tuning.dataset_path)");
+        const config: Partial<FinetuneConfig> = { datasetPath: opts.datasetPath, ...(budget ? { budget } : {}) };
+        for (const [k, field] of Object.entries(FIELD_OF)) {
+          const v = (opts as unknown as Record<string, unknown>)[k];
+          if (v !== undefined) (config as Record<string, unknown>)[field] = v;
+        }
+        config.teacherGroq = opts.teacherGroq ?? true;
+        config.studentGroq = opts.studentGroq ?? false;
+        config.assessorGroq = opts.assessorGroq ?? true;
+        const info = await finetune(config, { signal: interrupt.signal, progress });
+        if (opts.json) console.log(JSON.stringify(info));
+        if (!opts.dryRun) console.log(info.program.saved ? `\n🎉 Success! Fine-tuned model available at: ${info.files.program}` : `\n⚠️ Process completed but model save failed. Check logs for details.`);
+        if (!info.program.saved && !opts.dryRun) process.exitCode = 1;
+      } finally {
+        progress.finish();
+        interrupt.dispose();
+      }
+    });
+}

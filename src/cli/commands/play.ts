@@ -1,0 +1,197 @@
+/**
+ * `gridtune play` — the interactive tester (the original's interactive_llm_tester.py) in the terminal:
+ * the grid drawn in colour, the mission, the agent's hint and reasoning (with `--model-path`), the
+ * expert's optimal actions for reference, and keys to act yourself or to let the agent act.
+ *
+ * Keys: 0–6 or ← → ↑ act (0 left, 1 right, 2 forward, 3 pick up, 4 drop, 5 toggle, 6 done); `a` the
+ * agent acts once, `g` the agent plays to the end of the episode; `r` restart the seed, `n` next seed;
+ * `s` save a PNG; `d` show/hide the observation text the agent reads; `q` quit. Without a terminal
+ * (piped input) each line is one key.
+ */
+import type { Command } from "commander";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { makeEnv } from "../../minigrid/registry.js";
+import type { MiniGridEnv } from "../../minigrid/minigrid-env.js";
+import { ACTION_PHRASES } from "../../minigrid/constants.js";
+import { Expert } from "../../expert/index.js";
+import { writeFileAtomic } from "../../util/atomic-write.js";
+import { ENCODING_TYPES, VIEW_TYPES, type EncodingType, type ViewType } from "../../agent/actions.js";
+import type { AgentAdvice, MinigridAgent } from "../../agent/minigrid-agent.js";
+import { observationText, stepFromEnv } from "../../agent/observation.js";
+import { choiceFlag, intFlag } from "./pipeline-shared.js";
+
+interface Opts {
+  modelPath?: string;
+  env: string;
+  seed: number;
+  encodingType?: EncodingType;
+  view?: ViewType;
+  hideLlmDetails?: boolean;
+  outDir: string;
+  color?: boolean;
+}
+
+const KEY_ACTIONS: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "\x1b[D": 0, "\x1b[C": 1, "\x1b[A": 2, left: 0, right: 1, forward: 2, up: 2 };
+
+export function register(program: Command): void {
+  program
+    .command("play")
+    .description("interactive tester: play an env in the terminal and watch (or follow) the agent's hints")
+    .option("--model-path <file>", "the agent (.json from gridtune finetune); without it you play alone, with the expert's hints")
+    .option("--env <id>", "env id", "BabyAI-GoToObj-v0")
+    .option("--seed <n>", "seed", intFlag("--seed", 0), 0)
+    .option("--encoding-type <type>", "show this encoding (default: the agent's)", choiceFlag("--encoding-type", ENCODING_TYPES))
+    .option("--view <view>", "agent | full (default: the agent's)", choiceFlag("--view", VIEW_TYPES))
+    .option("--hide-llm-details", "start with the observation text hidden")
+    .option("--out-dir <dir>", "where `s` saves pictures", ".")
+    .option("--no-color", "plain text grid")
+    .action(async (opts: Opts) => {
+      const env = makeEnv(opts.env);
+      let agent: MinigridAgent | null = null;
+      if (opts.modelPath) {
+        const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
+        agent = await MinigridAgent.load(opts.modelPath);
+      }
+      await playSession(env, agent, opts);
+    });
+}
+
+async function playSession(env: MiniGridEnv, agent: MinigridAgent | null, opts: Opts): Promise<void> {
+  const { renderAnsi, renderFull, encodePng } = await import("../../minigrid/render/index.js");
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const color = opts.color !== false && Boolean(process.stdout.isTTY);
+  const encoding = opts.encodingType ?? agent?.encodingType ?? "ascii";
+  const view = opts.view ?? agent?.view ?? "agent";
+  let seed = opts.seed;
+  let details = !opts.hideLlmDetails;
+  let episode = 1;
+  let expert = new Expert();
+  let last: { action: number; reward: number; done: boolean; success: boolean } | null = null;
+  let advice: AgentAdvice | null = null;
+  let adviceError: string | null = null;
+  let message = "";
+  env.reset({ seed });
+
+  const ask = async () => {
+    advice = null;
+    adviceError = null;
+    if (!agent || last?.done) return;
+    if (tty) process.stdout.write("🤖 thinking…\r");
+    try {
+      advice = await agent.advise(env, { role: "student" });
+    } catch (e) {
+      adviceError = (e as Error).message;
+    }
+  };
+
+  const draw = async () => {
+    const out: string[] = [];
+    if (tty) out.push("\x1b[2J\x1b[H");
+    out.push(`🎮 ${env.envId}  seed ${seed}  episode ${episode}  step ${env.stepCount}/${env.maxSteps}`);
+    out.push(`Mission: ${env.mission}`);
+    out.push(renderAnsi(env, { color }));
+    if (last) out.push(`Last action: ${ACTION_PHRASES[last.action]}  reward ${last.reward.toFixed(3)}${last.done ? (last.success ? "  🏆 episode completed!" : "  ⏱️ episode over") : ""}`);
+    if (!last?.done) {
+      const d = expert.act(env);
+      out.push(`🧭 Expert: optimal ${d.optimalActions.map((a) => `${a} ${ACTION_PHRASES[a]}`).join(", ")}${d.subgoal ? `; subgoal: ${d.subgoal}` : ""}`);
+    }
+    if (agent) {
+      const a = advice as AgentAdvice | null;
+      if (adviceError) out.push(`🤖 Agent: error: ${adviceError}`);
+      else if (a) {
+        out.push(`🤖 Agent hint: ${a.hint ?? "(none)"}${a.action !== null ? ` (action ${a.action})` : " (names no action)"}`);
+        if (a.reasoning) out.push(`   Reasoning: ${a.reasoning.replace(/\s+/g, " ").slice(0, 600)}`);
+      }
+    } else out.push("🤖 No agent loaded (--model-path FILE shows a trained agent's hints)");
+    if (details) out.push(`── observation (${encoding}, ${view} view) ──\n${await observationText(stepFromEnv(env), encoding, view)}`);
+    if (message) out.push(message);
+    out.push(`keys: 0-6 / ←→↑ act · ${agent ? "a agent acts · g agent plays · " : ""}r restart · n next seed · s save PNG · d details · q quit`);
+    process.stdout.write(out.join("\n") + "\n");
+    message = "";
+  };
+
+  const act = (action: number) => {
+    if (last?.done) {
+      message = "The episode is over: r to restart, n for the next seed, q to quit.";
+      return;
+    }
+    const r = env.step(action);
+    last = { action, reward: r.reward, done: r.terminated || r.truncated, success: r.reward > 0 };
+  };
+
+  const restart = (nextSeed: number) => {
+    seed = nextSeed;
+    env.reset({ seed });
+    expert = new Expert();
+    last = null;
+    episode++;
+  };
+
+  /** Handles one key; false to quit. */
+  const handle = async (key: string): Promise<boolean> => {
+    const k = key === "\x1b[D" || key === "\x1b[C" || key === "\x1b[A" ? key : key.trim().toLowerCase();
+    if (k === "q" || k === "\x03" || k === "quit") return false;
+    if (k in KEY_ACTIONS) act(KEY_ACTIONS[k]!);
+    else if (k === "a" && agent) {
+      const a = advice as AgentAdvice | null;
+      if (a?.action !== null && a?.action !== undefined) act(a.action);
+      else message = "The agent named no action; act yourself.";
+    } else if (k === "g" && agent) {
+      let guard = 0;
+      while (!last?.done && guard++ < env.maxSteps) {
+        const a = advice as AgentAdvice | null;
+        if (a?.action === null || a?.action === undefined) {
+          message = "The agent named no action; stopped.";
+          break;
+        }
+        act(a.action);
+        await ask();
+        if (tty) await draw();
+      }
+      return true;
+    } else if (k === "r") restart(seed);
+    else if (k === "n") restart(seed + 1);
+    else if (k === "s") {
+      const file = join(opts.outDir, `play_${env.envId}_seed${seed}_step${env.stepCount}.png`);
+      writeFileAtomic(file, encodePng(renderFull(env, { tileSize: 32, highlight: true })));
+      message = `💾 saved ${file}`;
+      return true;
+    } else if (k === "d") details = !details;
+    else if (k !== "") message = `unknown key '${k}'`;
+    await ask();
+    return true;
+  };
+
+  await ask();
+  await draw();
+  if (tty) {
+    process.stdin.setRawMode(true);
+    process.stdin.resume();
+    process.stdin.setEncoding("utf8");
+    await new Promise<void>((done) => {
+      let busy = false;
+      process.stdin.on("data", async (chunk: string) => {
+        if (busy) return;
+        busy = true;
+        const go = await handle(chunk);
+        if (!go) {
+          process.stdin.setRawMode(false);
+          process.stdin.pause();
+          done();
+          return;
+        }
+        await draw();
+        busy = false;
+      });
+    });
+  } else {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (!(await handle(line))) break;
+      await draw();
+    }
+    rl.close();
+  }
+  process.stdout.write("Thanks for testing! 🎉\n");
+}

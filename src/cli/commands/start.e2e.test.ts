@@ -1,0 +1,44 @@
+/** `gridtune start` (npm start): offline without a model it stops at once; with a local GGUF it runs end to end. */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeTinyGguf } from "../../testing/tiny-gguf.js";
+import { runCli } from "../../pipeline/test-support.js";
+
+const root = mkdtempSync(join(tmpdir(), "gridtune-start-"));
+const model = join(root, "tiny.gguf");
+const BASE = { GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_OFFLINE: "1", GROQ_API_KEY: "" };
+
+before(() => writeTinyGguf(model, { seed: 7 }));
+
+test("offline and without a model file: stops at once, says how to provide one, writes nothing", async () => {
+  const r = await runCli(["start", "--dir", join(root, "offline"), "--no-progress"], BASE, { cwd: root });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /GRIDTUNE_LOCAL_MODEL/);
+  assert.match(r.stderr, /qwen2\.5-0\.5b-instruct/);
+  assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+  assert.equal(existsSync(join(root, "offline")), false);
+});
+
+test("with GRIDTUNE_LOCAL_MODEL: collects a dataset, fine-tunes, evaluates and saves", async () => {
+  const dir = join(root, "job");
+  const r = await runCli(["start", "--dir", dir, "--no-progress"], {
+    ...BASE,
+    GRIDTUNE_LOCAL_MODEL: model,
+    GRIDTUNE_LLAMACPP_THREADS: "1",
+    GRIDTUNE_LLAMACPP_GPU: "false",
+    GRIDTUNE_LLAMACPP_BUILD: "never",
+    GRIDTUNE_LLAMACPP_CONTEXT: "2048",
+    GRIDTUNE_MAX_TOKENS: "16",
+    GRIDTUNE_NO_CACHE: "1",
+  });
+  assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+  assert.match(r.stdout, /no API key set: teacher, student and assessor on a local llama\.cpp model/);
+  assert.match(r.stdout, /Collecting expert demonstrations/);
+  assert.match(r.stdout, /Step 5/);
+  assert.match(r.stdout, /gridtune evaluate --model-path/);
+  assert.ok(existsSync(join(dir, "dataset", "manifest.json")));
+  assert.equal(readdirSync(join(dir, "saved_llm_models")).filter((f) => f.endsWith(".json")).length, 2);
+});

@@ -1,0 +1,196 @@
+/**
+ * Collection: run the expert on env × seed × episode and write a dataset directory (record.ts).
+ *
+ * Episode protocol (Gymnasium's): for each env and seed, episode 0 starts with `reset({seed})` and
+ * each later episode with `reset()` — the generator's stream continues — after the previous one ended.
+ * Everything is written into a temporary sibling directory that is renamed into place at the end, so
+ * an interrupted or failed collection leaves nothing half-written behind.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
+import { makeEnv } from "../minigrid/registry.js";
+import { Expert, type ExpertOptions } from "../expert/expert.js";
+import { TIE_BREAK } from "../expert/search.js";
+import { ACTION_NAMES } from "../minigrid/constants.js";
+import { UserError } from "../util/errors.js";
+import type { ProgressCallback } from "../util/progress.js";
+import { DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type EnvCounts, type EpisodeRecord, type Manifest } from "./record.js";
+import { GRIDTUNE_VERSION, MINIGRID_VERSION } from "./versions.js";
+
+export interface CollectOptions {
+  envIds: string[];
+  seeds: number[];
+  /** Episodes per (env, seed). */
+  episodes: number;
+  /** Overrides each env's max_steps (as `gym.make(id, max_steps=N)`). */
+  maxSteps?: number | null;
+  /** The output directory; must not exist yet. */
+  out: string;
+  /** How the options were written (recorded in the manifest). */
+  envsSpec?: string;
+  seedsSpec?: string;
+  expert?: ExpertOptions;
+  onProgress?: ProgressCallback;
+}
+
+export interface CollectResult {
+  dir: string;
+  manifest: Manifest;
+  seconds: number;
+}
+
+/** `dataset_9env_5seed_5episodes_v2_MMDD_HHMM`, the default directory name. */
+export function defaultDatasetName(label: string, seeds: number, episodes: number, now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `dataset_${label}_${seeds}seed_${episodes}episodes_v2_${p(now.getMonth() + 1)}${p(now.getDate())}_${p(now.getHours())}${p(now.getMinutes())}`;
+}
+
+/** Buffered appends to one file. */
+class LineWriter {
+  private readonly fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, "w");
+  }
+  write(line: string): void {
+    this.buf.push(line);
+    this.size += line.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    writeSync(this.fd, this.buf.join(""));
+    this.buf = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function checkOutDir(out: string): void {
+  if (!existsSync(out)) return;
+  const isDir = statSync(out).isDirectory();
+  if (!isDir) throw new UserError(`--out ${out} exists and is a file; choose another path`);
+  if (readdirSync(out).length > 0) throw new UserError(`--out ${out} already exists and is not empty; choose another path or remove it`);
+}
+
+function carryingOf(env: MiniGridEnv): string {
+  return env.carrying ? `[${JSON.stringify(env.carrying.type)},${JSON.stringify(env.carrying.color)}]` : "null";
+}
+
+export function collectDataset(opts: CollectOptions): CollectResult {
+  const t0 = performance.now();
+  if (opts.envIds.length === 0) throw new UserError("no envs to collect");
+  if (opts.seeds.length === 0) throw new UserError("no seeds to collect");
+  if (!Number.isInteger(opts.episodes) || opts.episodes < 1) throw new UserError(`--episodes must be a positive integer, got ${opts.episodes}`);
+  if (opts.maxSteps != null && (!Number.isInteger(opts.maxSteps) || opts.maxSteps < 1)) throw new UserError(`--max-steps must be a positive integer, got ${opts.maxSteps}`);
+  const out = resolve(opts.out);
+  checkOutDir(out);
+  // Make every env up front: a bad id or option fails before anything is written.
+  const envs = opts.envIds.map((id) => makeEnv(id, opts.maxSteps != null ? { maxSteps: opts.maxSteps } : {}));
+
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  const steps = new LineWriter(join(tmp, STEPS_FILE));
+  const episodes = new LineWriter(join(tmp, EPISODES_FILE));
+  try {
+    const perEnv: Record<string, EnvCounts> = {};
+    const perCategory: Record<string, number> = { "0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0 };
+    let nEpisodes = 0;
+    let nSteps = 0;
+    let nSuccess = 0;
+    const total = envs.length * opts.seeds.length * opts.episodes;
+    opts.onProgress?.({ phase: "collect", done: 0, total });
+    for (const env of envs) {
+      const id = env.envId;
+      const counts: EnvCounts = { episodes: 0, steps: 0, successes: 0, exact_episodes: 0 };
+      perEnv[id] = counts;
+      const expert = new Expert(opts.expert);
+      for (const seed of opts.seeds) {
+        for (let ep = 0; ep < opts.episodes; ep++) {
+          let obs = (ep === 0 ? env.reset({ seed }) : env.reset()).obs;
+          let ret = 0;
+          let length = 0;
+          let success = false;
+          let exact = true;
+          const prefix = `{"env_id":${JSON.stringify(id)},"seed":${seed},"episode":${ep},"step":`;
+          for (;;) {
+            const d = expert.act(env);
+            const head =
+              `${prefix}${length},"mission":${JSON.stringify(obs.mission)},"width":${env.width},"height":${env.height},` +
+              `"agent_pos":[${env.agentPos[0]},${env.agentPos[1]}],"agent_dir":${env.agentDir},"carrying":${carryingOf(env)},` +
+              `"image":[${obs.image.join(",")}],"grid":[${env.grid.encode().join(",")}]`;
+            const r = env.step(d.action);
+            steps.write(
+              `${head},"action":${d.action},"optimal_actions":[${d.optimalActions.join(",")}],"optimal_exact":${d.optimalExact},` +
+                `"subgoal":${JSON.stringify(d.subgoal)},"reward":${JSON.stringify(r.reward)},"terminated":${r.terminated},"truncated":${r.truncated}}\n`,
+            );
+            perCategory[String(d.action)]!++;
+            exact &&= d.optimalExact;
+            ret += r.reward;
+            length++;
+            obs = r.obs;
+            if (r.terminated || r.truncated) {
+              success = r.terminated && r.reward > 0;
+              break;
+            }
+          }
+          const rec: EpisodeRecord = { env_id: id, seed, episode: ep, length, success, return: ret, optimal_exact: exact, planner: expert.planner };
+          episodes.write(JSON.stringify(rec) + "\n");
+          counts.episodes++;
+          counts.steps += length;
+          if (success) counts.successes++;
+          if (exact) counts.exact_episodes++;
+          nEpisodes++;
+          nSteps += length;
+          if (success) nSuccess++;
+          opts.onProgress?.({ phase: "collect", done: nEpisodes, total, detail: id });
+        }
+      }
+    }
+    steps.close();
+    episodes.close();
+    const manifest: Manifest = {
+      format: DATASET_FORMAT,
+      versions: { gridtune: GRIDTUNE_VERSION, minigrid: MINIGRID_VERSION, node: process.versions.node },
+      created: new Date().toISOString(),
+      options: {
+        envs: opts.envsSpec ?? opts.envIds.join(","),
+        env_ids: opts.envIds,
+        seeds: opts.seedsSpec ?? opts.seeds.join(","),
+        seed_list: opts.seeds,
+        episodes: opts.episodes,
+        max_steps: opts.maxSteps ?? null,
+      },
+      tie_break: TIE_BREAK.map((a) => ACTION_NAMES[a]),
+      counts: { episodes: nEpisodes, steps: nSteps, successes: nSuccess, per_env: perEnv, per_category: perCategory },
+      files: { episodes: EPISODES_FILE, steps: STEPS_FILE },
+    };
+    const fd = openSync(join(tmp, MANIFEST_FILE), "w");
+    writeSync(fd, JSON.stringify(manifest, null, 2) + "\n");
+    fsyncSync(fd);
+    closeSync(fd);
+    checkOutDir(out);
+    if (existsSync(out)) rmSync(out, { recursive: true }); // an empty directory the user made
+    renameSync(tmp, out);
+    return { dir: out, manifest, seconds: (performance.now() - t0) / 1000 };
+  } catch (e) {
+    steps.abort();
+    episodes.abort();
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The dataset format `gridtune-dataset/1`: a directory with
+ *
+ * - `manifest.json`: format, versions, the collection options, counts per env and per category;
+ * - `episodes.jsonl`: one line per episode — env_id, seed, episode, length, success, return (plus
+ *   optimal_exact and planner);
+ * - `steps.jsonl`: one line per step, describing the state in which the action is taken (StepRecord).
+ *
+ * Coordinates: `agent_pos` is [x, y] (x = column, y = row, origin top-left); `agent_dir` 0 right,
+ * 1 down, 2 left, 3 up. `image` is obs["image"] (view×view×3) flattened in numpy C order [x][y][c];
+ * `grid` is the full-grid encoding (width×height×3, agent not drawn) flattened [x][y][c].
+ * `reward`, `terminated`, `truncated` are what `step(action)` returned.
+ */
+import type { ActionIndex } from "../minigrid/constants.js";
+
+export const DATASET_FORMAT = "gridtune-dataset/1";
+export const MANIFEST_FILE = "manifest.json";
+export const EPISODES_FILE = "episodes.jsonl";
+export const STEPS_FILE = "steps.jsonl";
+
+/** One step: the state in which the action is taken, the action, and what it returned. */
+export interface StepRecord {
+  env_id: string;
+  seed: number;
+  episode: number;
+  step: number;
+  mission: string;
+  width: number;
+  height: number;
+  agent_pos: [number, number];
+  agent_dir: number;
+  /** [type, color] of the carried object, or null. */
+  carrying: [string, string] | null;
+  image: number[];
+  grid: number[];
+  action: ActionIndex;
+  optimal_actions: ActionIndex[];
+  optimal_exact: boolean;
+  subgoal: string;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+}
+
+export interface EpisodeRecord {
+  env_id: string;
+  seed: number;
+  episode: number;
+  length: number;
+  success: boolean;
+  return: number;
+  /** Every step of the episode had an exact optimal set. */
+  optimal_exact: boolean;
+  /** How the expert planned: grid | env | approx | dynamic | none. */
+  planner: string;
+}
+
+/** The collection options as the manifest records them. */
+export interface CollectOptionsRecord {
+  envs: string;
+  env_ids: string[];
+  seeds: string;
+  seed_list: number[];
+  episodes: number;
+  max_steps: number | null;
+}
+
+export interface EnvCounts {
+  episodes: number;
+  steps: number;
+  successes: number;
+  /** Episodes whose every step had an exact optimal set. */
+  exact_episodes: number;
+}
+
+export interface Manifest {
+  format: typeof DATASET_FORMAT;
+  versions: { gridtune: string; minigrid: string; node: string };
+  created: string;
+  options: CollectOptionsRecord;
+  /** The expert's documented tie-break among optimal actions. */
+  tie_break: string[];
+  counts: {
+    episodes: number;
+    steps: number;
+    successes: number;
+    per_env: Record<string, EnvCounts>;
+    /** Steps per ground-truth action ('0'…'6'). */
+    per_category: Record<string, number>;
+  };
+  files: { episodes: string; steps: string };
+}

@@ -1,0 +1,37 @@
+/**
+ * Observation → text for the LLM agent: `encode(recordOrObs, {type, view})`. Four encodings, each for
+ * the agent's view (default) or the full grid; every one starts with the mission. See
+ * docs/encodings.md for an example of each. Encodings are computed from step records, never stored.
+ */
+import { encodeAscii } from "./ascii.js";
+import { EncodingError, ENCODING_TYPES, toInput, type Encodable, type EncodingType, type EncodingView } from "./input.js";
+import { encodeNatural } from "./natural.js";
+import { encodeRelative } from "./relative.js";
+import { encodeTuples } from "./tuples.js";
+
+export interface EncodeOptions {
+  type: EncodingType;
+  view?: EncodingView;
+}
+
+export function encode(input: Encodable, opts: EncodeOptions): string {
+  const view = opts.view ?? "agent";
+  if (view !== "agent" && view !== "full") throw new EncodingError(`unknown view '${String(view)}': use "agent" or "full"`);
+  const inp = toInput(input);
+  switch (opts.type) {
+    case "ascii":
+      return encodeAscii(inp, view);
+    case "natural":
+      return encodeNatural(inp, view);
+    case "tuples":
+      return encodeTuples(inp, view);
+    case "relative":
+      return encodeRelative(inp, view);
+    default:
+      throw new EncodingError(`unknown encoding '${String(opts.type)}': use one of ${ENCODING_TYPES.join(", ")}`);
+  }
+}
+
+export { decodeAscii, ASCII_LEGEND } from "./ascii.js";
+export { decodeTuples } from "./tuples.js";
+export { ENCODING_TYPES, EncodingError, toInput, type Encodable, type EncodingInput, type EncodingType, type EncodingView } from "./input.js";

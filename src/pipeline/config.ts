@@ -1,0 +1,344 @@
+/**
+ * The fine-tuning run's configuration: the original tool's flags and defaults plus gridtune's own,
+ * and the YAML batch file in the original schema (`fine_tuning: {dataset_path, approach, output_dir,
+ * defaults, models: [...]}`), validated with errors that name the key path.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
+import { ROLE_DEFAULTS } from "../lm/index.js";
+import { UserError } from "../util/errors.js";
+
+export type AutoLevel = "light" | "medium" | "heavy";
+export type MetricName = "exact" | "optimal" | "ai-feedback";
+export const AUTO_LEVELS: readonly AutoLevel[] = ["light", "medium", "heavy"];
+export const METRIC_NAMES: readonly MetricName[] = ["exact", "optimal", "ai-feedback"];
+
+export interface Budget {
+  calls?: number;
+  costUsd?: number;
+}
+
+/** Everything a run needs; `finetune()` fills the defaults below for what is left out. */
+export interface FinetuneConfig {
+  datasetPath: string;
+  teacherModel: string;
+  studentModel: string;
+  assessorModel: string;
+  teacherGroq: boolean;
+  studentGroq: boolean;
+  assessorGroq: boolean;
+  hintType: HintType;
+  encodingType: EncodingType;
+  view: ViewType;
+  samplesPerCategory: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  minibatchSize: number;
+  outputDir: string;
+  auto: AutoLevel;
+  seed: number;
+  metric: MetricName;
+  /** Examples in flight at once (and requests to a local server). */
+  concurrency: number;
+  budget: Budget | null;
+  dryRun: boolean;
+  /** Continue the optimization checkpoint of an interrupted run with the same settings. */
+  resume: boolean;
+  finetuneWeights: boolean;
+  /** MIPROv2's trials and instruction candidates; default from `auto`. */
+  numTrials?: number;
+  numCandidates?: number;
+  /** At most this many test examples are evaluated (default all). */
+  maxEval?: number;
+  /** The student's server (an openai-compatible/ student, e.g. one that can fine-tune). */
+  studentBaseUrl?: string;
+  /** A batch entry's name (for the summary). */
+  name?: string;
+}
+
+export const DEFAULTS: Omit<FinetuneConfig, "datasetPath"> = {
+  teacherModel: ROLE_DEFAULTS.teacher.model,
+  studentModel: ROLE_DEFAULTS.student.model,
+  assessorModel: ROLE_DEFAULTS.assessor.model,
+  teacherGroq: true,
+  studentGroq: false,
+  assessorGroq: true,
+  hintType: "action",
+  encodingType: "ascii",
+  view: "agent",
+  samplesPerCategory: 10,
+  maxBootstrappedDemos: 1,
+  maxLabeledDemos: 0,
+  minibatchSize: 40,
+  outputDir: "saved_llm_models",
+  auto: "light",
+  seed: 0,
+  metric: "ai-feedback",
+  concurrency: 4,
+  budget: null,
+  dryRun: false,
+  resume: false,
+  finetuneWeights: false,
+};
+
+/** Fills defaults and validates; throws ConfigError naming the field. */
+export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): FinetuneConfig {
+  const c = { ...DEFAULTS, ...stripUndefined(partial) } as FinetuneConfig;
+  const at = (k: string) => (where ? `${where}.${k}` : k);
+  if (!c.datasetPath || typeof c.datasetPath !== "string") throw new ConfigError(at("dataset_path"), "a dataset directory is required (--dataset-path, or dataset_path in the config)");
+  if (!HINT_TYPES.includes(c.hintType)) throw new ConfigError(at("hint_type"), `unknown hint type '${c.hintType}'; use ${HINT_TYPES.join(" or ")}`);
+  if (!ENCODING_TYPES.includes(c.encodingType)) throw new ConfigError(at("encoding_type"), `unknown encoding type '${c.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
+  if (!VIEW_TYPES.includes(c.view)) throw new ConfigError(at("view"), `unknown view '${c.view}'; use agent or full`);
+  if (!AUTO_LEVELS.includes(c.auto)) throw new ConfigError(at("auto"), `unknown level '${c.auto}'; use light, medium or heavy`);
+  if (!METRIC_NAMES.includes(c.metric)) throw new ConfigError(at("metric"), `unknown metric '${c.metric}'; use exact, optimal or ai-feedback`);
+  for (const [k, min] of [
+    ["samplesPerCategory", 1],
+    ["maxBootstrappedDemos", 0],
+    ["maxLabeledDemos", 0],
+    ["minibatchSize", 1],
+    ["concurrency", 1],
+    ["seed", 0],
+  ] as const) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < min) throw new ConfigError(at(snake(k)), `expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  for (const k of ["numTrials", "numCandidates", "maxEval"] as const) {
+    const v = c[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ConfigError(at(snake(k)), `expected a positive integer, got ${JSON.stringify(v)}`);
+  }
+  for (const k of ["teacherModel", "studentModel", "assessorModel", "outputDir"] as const) {
+    if (typeof c[k] !== "string" || c[k].trim() === "") throw new ConfigError(at(snake(k)), "expected a non-empty string");
+  }
+  return c;
+}
+
+export class ConfigError extends UserError {
+  constructor(
+    readonly keyPath: string,
+    detail: string,
+    readonly file?: string,
+  ) {
+    super(`${file ? `${file}: ` : ""}${keyPath}: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** "200" → 200 calls; "$1.50", "1.5usd", "usd=1.5" → dollars; "calls=200,usd=2" → both. */
+export function parseBudget(text: string): Budget {
+  const b: Budget = {};
+  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    let m: RegExpExecArray | null;
+    if ((m = /^(?:calls\s*=\s*)?(\d+)$/i.exec(part))) b.calls = Number(m[1]);
+    else if ((m = /^(?:usd\s*=\s*|cost\s*=\s*)?\$?(\d+(?:\.\d+)?)\s*(?:usd|\$)?$/i.exec(part)) && /[$a-z]/i.test(part)) b.costUsd = Number(m[1]);
+    else throw new UserError(`--budget: '${part}' is neither a number of LM calls (e.g. 300) nor dollars (e.g. $2 or usd=2)`);
+  }
+  if (b.calls === undefined && b.costUsd === undefined) throw new UserError("--budget needs a number of calls (300) or dollars ($2)");
+  if (b.calls !== undefined && b.calls < 1) throw new UserError("--budget: the number of calls must be at least 1");
+  if (b.costUsd !== undefined && !(b.costUsd > 0)) throw new UserError("--budget: the dollar amount must be positive");
+  return b;
+}
+
+// ---- YAML batch -------------------------------------------------------------------------------
+
+/** Snake-case keys of a model entry (and `defaults`), with their camel-case config field and type. */
+const MODEL_KEYS: Record<string, { field: keyof FinetuneConfig; type: "string" | "bool" | "int" | "enum" | "budget"; values?: readonly string[] }> = {
+  name: { field: "name", type: "string" },
+  teacher_model: { field: "teacherModel", type: "string" },
+  student_model: { field: "studentModel", type: "string" },
+  assessor_model: { field: "assessorModel", type: "string" },
+  teacher_groq: { field: "teacherGroq", type: "bool" },
+  student_groq: { field: "studentGroq", type: "bool" },
+  assessor_groq: { field: "assessorGroq", type: "bool" },
+  hint_type: { field: "hintType", type: "enum", values: HINT_TYPES },
+  encoding_type: { field: "encodingType", type: "enum", values: ENCODING_TYPES },
+  view: { field: "view", type: "enum", values: VIEW_TYPES },
+  samples_per_category: { field: "samplesPerCategory", type: "int" },
+  max_bootstrapped_demos: { field: "maxBootstrappedDemos", type: "int" },
+  max_labeled_demos: { field: "maxLabeledDemos", type: "int" },
+  minibatch_size: { field: "minibatchSize", type: "int" },
+  auto: { field: "auto", type: "enum", values: AUTO_LEVELS },
+  seed: { field: "seed", type: "int" },
+  metric: { field: "metric", type: "enum", values: METRIC_NAMES },
+  concurrency: { field: "concurrency", type: "int" },
+  budget: { field: "budget", type: "budget" },
+  finetune_weights: { field: "finetuneWeights", type: "bool" },
+  num_trials: { field: "numTrials", type: "int" },
+  num_candidates: { field: "numCandidates", type: "int" },
+  max_eval: { field: "maxEval", type: "int" },
+  student_base_url: { field: "studentBaseUrl", type: "string" },
+};
+const TOP_KEYS = ["dataset_path", "approach", "output_dir", "defaults", "models"];
+
+export interface BatchEntry {
+  name: string;
+  config: Partial<FinetuneConfig>;
+  /** The key path of the entry, e.g. `fine_tuning.models[2]`. */
+  path: string;
+}
+
+export interface BatchConfig {
+  file: string;
+  datasetPath?: string;
+  outputDir?: string;
+  entries: BatchEntry[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function nearest(key: string, keys: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of keys) {
+    const d = editDistance(key, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
+function readEntry(obj: unknown, path: string, file: string): Partial<FinetuneConfig> {
+  if (!isRecord(obj)) throw new ConfigError(path, `expected a mapping of settings, got ${describe(obj)}`, file);
+  const out: Partial<FinetuneConfig> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    const spec = MODEL_KEYS[key];
+    const kp = `${path}.${key}`;
+    if (!spec) {
+      const near = nearest(key, Object.keys(MODEL_KEYS));
+      throw new ConfigError(kp, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${Object.keys(MODEL_KEYS).join(", ")}`, file);
+    }
+    if (value === null || value === undefined) continue;
+    const o = out as Record<string, unknown>;
+    switch (spec.type) {
+      case "string":
+        if (typeof value !== "string" || value.trim() === "") throw new ConfigError(kp, `expected a non-empty string, got ${describe(value)}`, file);
+        o[spec.field] = value;
+        break;
+      case "bool":
+        if (typeof value !== "boolean") throw new ConfigError(kp, `expected true or false, got ${describe(value)}`, file);
+        o[spec.field] = value;
+        break;
+      case "int":
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ConfigError(kp, `expected a non-negative integer, got ${describe(value)}`, file);
+        o[spec.field] = value;
+        break;
+      case "enum":
+        if (typeof value !== "string" || !spec.values!.includes(value)) throw new ConfigError(kp, `expected one of ${spec.values!.join(", ")}, got ${describe(value)}`, file);
+        o[spec.field] = value;
+        break;
+      case "budget":
+        if (typeof value === "number") o[spec.field] = { calls: value };
+        else if (typeof value === "string") {
+          try {
+            o[spec.field] = parseBudget(value);
+          } catch (e) {
+            throw new ConfigError(kp, (e as Error).message.replace(/^--budget:?\s*/, ""), file);
+          }
+        } else if (isRecord(value)) {
+          const b: Budget = {};
+          for (const [bk, bv] of Object.entries(value)) {
+            if (bk === "calls" && typeof bv === "number" && Number.isInteger(bv) && bv > 0) b.calls = bv;
+            else if ((bk === "cost_usd" || bk === "usd") && typeof bv === "number" && bv > 0) b.costUsd = bv;
+            else throw new ConfigError(`${kp}.${bk}`, `expected calls: <positive integer> or cost_usd: <positive number>, got ${describe(bv)}`, file);
+          }
+          o[spec.field] = b;
+        } else throw new ConfigError(kp, `expected a number of calls or {calls, cost_usd}, got ${describe(value)}`, file);
+        break;
+    }
+  }
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return JSON.stringify(v);
+}
+
+/** Parses and validates a batch file; every error names the file and the key path. */
+export function parseBatchConfig(text: string, file: string): BatchConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError("(yaml)", `not valid YAML: ${(e as Error).message.split("\n")[0]}`, file);
+  }
+  if (!isRecord(doc)) throw new ConfigError("(root)", `expected a mapping with a 'fine_tuning' key, got ${describe(doc)}`, file);
+  const ft = doc["fine_tuning"];
+  if (ft === undefined) throw new ConfigError("fine_tuning", "missing; the file needs a 'fine_tuning:' section", file);
+  if (!isRecord(ft)) throw new ConfigError("fine_tuning", `expected a mapping, got ${describe(ft)}`, file);
+  for (const key of Object.keys(ft)) {
+    if (!TOP_KEYS.includes(key)) {
+      const near = nearest(key, TOP_KEYS);
+      throw new ConfigError(`fine_tuning.${key}`, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${TOP_KEYS.join(", ")}`, file);
+    }
+  }
+  const approach = ft["approach"];
+  if (approach !== undefined && approach !== "teacher_student") throw new ConfigError("fine_tuning.approach", `only 'teacher_student' is supported, got ${describe(approach)}`, file);
+  const str = (k: string): string | undefined => {
+    const v = ft[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "string" || v.trim() === "") throw new ConfigError(`fine_tuning.${k}`, `expected a non-empty string, got ${describe(v)}`, file);
+    return v;
+  };
+  const datasetPath = str("dataset_path");
+  const outputDir = str("output_dir");
+  const defaults = ft["defaults"] === undefined || ft["defaults"] === null ? {} : readEntry(ft["defaults"], "fine_tuning.defaults", file);
+  const models = ft["models"];
+  if (!Array.isArray(models) || models.length === 0) throw new ConfigError("fine_tuning.models", `expected a non-empty list of model configurations, got ${describe(models)}`, file);
+  const entries: BatchEntry[] = models.map((m, i) => {
+    const path = `fine_tuning.models[${i}]`;
+    const own = readEntry(m, path, file);
+    const config: Partial<FinetuneConfig> = { ...defaults, ...own };
+    if (outputDir !== undefined) config.outputDir = outputDir;
+    if (datasetPath !== undefined) config.datasetPath = datasetPath;
+    // Values are validated now (with the key path) so a bad entry fails before any run starts.
+    try {
+      resolveConfig({ datasetPath: "-", ...config }, path);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(e.keyPath, e.message.slice(e.keyPath.length + 2), file);
+      throw e;
+    }
+    const name = own.name ?? `model_${i + 1}`;
+    return { name, config, path };
+  });
+  return { file, ...(datasetPath !== undefined ? { datasetPath } : {}), ...(outputDir !== undefined ? { outputDir } : {}), entries };
+}
+
+export function loadBatchConfig(file: string): BatchConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UserError(code === "ENOENT" ? `--config ${file}: no such file` : `--config ${file}: cannot read it (${(e as Error).message})`);
+  }
+  return parseBatchConfig(text, file);
+}
+
+/** The run record's snake-case configuration. */
+export function snake(k: string): string {
+  return k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}

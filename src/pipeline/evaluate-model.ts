@@ -1,0 +1,111 @@
+/**
+ * Evaluating a saved agent (`gridtune evaluate`):
+ * - offline, on a dataset: the same metric and report as the pipeline's step 4;
+ * - closed loop, in an env: the agent acts; success rate, steps against the expert's optimum, return.
+ */
+import { checkCredentials, loadLMConfig, UsageTracker, type UsageSnapshot } from "../lm/index.js";
+import type { ProgressCallback } from "../util/progress.js";
+import { UserError } from "../util/errors.js";
+import { MinigridAgent } from "../agent/minigrid-agent.js";
+import { disposeLMs, roleLM, roleSpec } from "../agent/lms.js";
+import { makeEnv } from "../minigrid/registry.js";
+import { rollout, type RolloutResult } from "../rl/rollout.js";
+import type { MetricName } from "./config.js";
+import { sampleDataset, toExample } from "./data.js";
+import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
+import { Judge } from "./metrics.js";
+import { usageRecord } from "./report.js";
+import type { RoleUsage } from "./run-info.js";
+
+export interface EvaluateOptions {
+  modelPath: string;
+  /** Offline: a dataset directory. */
+  datasetPath?: string;
+  /** Closed loop: an env id and a number of episodes. */
+  envId?: string;
+  episodes?: number;
+  seed?: number;
+  metric?: MetricName;
+  assessorModel?: string;
+  assessorGroq?: boolean;
+  /** Override the saved student model. */
+  studentModel?: string;
+  studentGroq?: boolean;
+  /** Offline: draw this many steps per category (default: every step). */
+  samplesPerCategory?: number;
+  maxEval?: number;
+  concurrency?: number;
+  maxSteps?: number;
+}
+
+export interface EvaluateHooks {
+  signal?: AbortSignal;
+  progress?: ProgressCallback;
+  log?: (line: string) => void;
+}
+
+export interface EvaluateResult {
+  model_path: string;
+  mode: "offline" | "closed-loop";
+  offline?: EvaluationReport;
+  closed_loop?: RolloutResult;
+  usage: { by_role: Record<string, RoleUsage>; total: RoleUsage };
+  /** The same usage with failed calls, as the tracker has it (for the console table). */
+  usage_snapshot: UsageSnapshot;
+  seconds: number;
+}
+
+export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = {}): Promise<EvaluateResult> {
+  const log = hooks.log ?? ((l: string) => console.log(l));
+  const offline = options.datasetPath !== undefined;
+  if (offline === (options.envId !== undefined)) throw new UserError("give either --dataset-path DIR (offline accuracy) or --env ID --episodes N (closed loop)");
+  const t0 = performance.now();
+  const usage = new UsageTracker();
+  const config = loadLMConfig();
+  const concurrency = options.concurrency ?? 4;
+  const metric = options.metric ?? "ai-feedback";
+  if (options.envId !== undefined) makeEnv(options.envId); // unknown id: fail before any LM
+  const assessorSpec = offline && metric === "ai-feedback" ? roleSpec(options.assessorModel ?? "deepseek-r1-distill-llama-70b", "assessor", options.assessorGroq) : null;
+  const studentSpec = options.studentModel ? roleSpec(options.studentModel, "student", options.studentGroq) : null;
+  if (assessorSpec || studentSpec) checkCredentials([...(assessorSpec ? [assessorSpec] : []), ...(studentSpec ? [studentSpec] : [])], config);
+  const lmOptions = { usage, concurrency, config };
+  const agent = await MinigridAgent.load(options.modelPath, {
+    ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
+    lmOptions,
+    onWarning: (w) => log(`⚠️ ${w}`),
+  });
+  const student = agent.act.predict.lm?.model ?? "(none)";
+  log(`🎓 Agent: ${options.modelPath}`);
+  log(`   ${agent.hintType} hints, ${agent.encodingType} encoding, ${agent.view} view, student ${student}`);
+  try {
+    if (offline) {
+      const ds = await sampleDataset(options.datasetPath!, agent.hintType, options.samplesPerCategory, options.seed ?? 0, log);
+      let steps = ds.steps;
+      if (options.maxEval !== undefined) steps = steps.slice(0, options.maxEval);
+      const examples = await Promise.all(steps.map((s) => toExample(s, agent.hintType, agent.encodingType, agent.view)));
+      const judge = new Judge({
+        metric,
+        hint: agent.hintType,
+        ...(assessorSpec ? { assessor: roleLM(assessorSpec.id, { role: "assessor", ...lmOptions }) } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      });
+      log(`📊 Evaluating on ${examples.length} examples (metric ${metric})...`);
+      const report = await evaluateExamples(agent, examples, judge, { concurrency, ...(hooks.progress ? { progress: hooks.progress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) });
+      steps.forEach((s, i) => Object.assign(report.examples[i]!, { env_id: s.env_id, seed: s.seed, episode: s.episode, step: s.step, mission: s.mission }));
+      return { model_path: options.modelPath, mode: "offline", offline: report, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+    }
+    const episodes = options.episodes ?? 10;
+    log(`🎮 Closed loop: ${episodes} episodes of ${options.envId} from seed ${options.seed ?? 0}...`);
+    const result = await rollout(agent, {
+      envId: options.envId!,
+      episodes,
+      seed: options.seed ?? 0,
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      ...(hooks.progress ? { progress: hooks.progress } : {}),
+    });
+    return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await disposeLMs();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Offline evaluation: the agent on held-out examples, judged by a metric; the summary the run record
+ * and the console report (accuracy, exact matches, optimal alternatives, AI-assessed reasonable, per
+ * category, confusion matrix).
+ */
+import type { Example, Module } from "../dspy/index.js";
+import { Prediction } from "../dspy/index.js";
+import { AuthenticationError, MissingCredentialError, ModelNotFoundError, UnreachableHostError, ModelFileError } from "../lm/index.js";
+import type { ProgressCallback } from "../util/progress.js";
+import type { EvaluatedExample, ScoreSummary, Verdict } from "./run-info.js";
+import type { Judge } from "./metrics.js";
+
+export interface EvaluationReport extends ScoreSummary {
+  per_category: Record<string, ScoreSummary>;
+  confusion: number[][];
+  examples: EvaluatedExample[];
+}
+
+export interface EvaluateExamplesOptions {
+  concurrency?: number;
+  progress?: ProgressCallback;
+  signal?: AbortSignal;
+  /** Phase name for progress events (default "evaluate"). */
+  phase?: string;
+}
+
+/** Errors that will fail every call alike: stop at once instead of scoring each example 0. */
+export function isFatalLMError(e: unknown): boolean {
+  return (
+    e instanceof UnreachableHostError ||
+    e instanceof AuthenticationError ||
+    e instanceof ModelNotFoundError ||
+    e instanceof MissingCredentialError ||
+    e instanceof ModelFileError
+  );
+}
+
+/** Runs `program` on each example (`concurrency` in flight) and judges it. */
+export async function evaluateExamples(program: Module, examples: readonly Example[], judge: Judge, options: EvaluateExamplesOptions = {}): Promise<EvaluationReport> {
+  const n = examples.length;
+  const out: EvaluatedExample[] = new Array(n);
+  let next = 0;
+  let done = 0;
+  let sum = 0;
+  let fatal: unknown = null;
+  const phase = options.phase ?? "evaluate";
+  const worker = async (): Promise<void> => {
+    while (next < n && fatal === null) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const i = next++;
+      const ex = examples[i]!;
+      let prediction: Prediction | null = null;
+      let error: string | null = null;
+      try {
+        prediction = await program.call(ex.inputs().toDict(), { role: "student", ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (e) {
+        if (options.signal?.aborted) throw e;
+        if (isFatalLMError(e)) {
+          fatal = e;
+          return;
+        }
+        error = (e as Error).message ?? String(e);
+      }
+      const j = prediction ? await judge.judge(ex, prediction) : { score: 0, verdict: "error" as Verdict, predictedAction: null, prediction: null, error };
+      const reasoning = prediction?.get("reasoning");
+      out[i] = {
+        id: String(ex.get("id") ?? i),
+        ...idParts(String(ex.get("id") ?? "")),
+        observation: String(ex.get("observation") ?? ""),
+        ground_truth: String(ex.get("primitive_action") ?? ex.get("subgoal") ?? ""),
+        ground_truth_action: Number(ex.get("gt_action") ?? -1),
+        optimal_actions: (ex.get("optimal_actions") as number[] | undefined) ?? [],
+        prediction: j.prediction,
+        prediction_action: j.predictedAction,
+        reasoning: typeof reasoning === "string" ? reasoning : null,
+        score: j.score,
+        verdict: j.verdict,
+        assessor_reasoning: j.assessorReasoning ?? null,
+        error: j.error ?? error ?? null,
+      };
+      sum += j.score;
+      done++;
+      options.progress?.({ phase, done, total: n, detail: `accuracy ${(sum / done).toFixed(3)}` });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, n)) }, worker));
+  if (fatal !== null) throw fatal;
+  return report(out);
+}
+
+function idParts(id: string): Pick<EvaluatedExample, "env_id" | "seed" | "episode" | "step" | "mission"> {
+  const parts = id.split("/");
+  const step = Number(parts.pop());
+  const episode = Number(parts.pop());
+  const seed = Number(parts.pop());
+  return { env_id: parts.join("/"), seed: Number.isFinite(seed) ? seed : 0, episode: Number.isFinite(episode) ? episode : 0, step: Number.isFinite(step) ? step : 0, mission: "" };
+}
+
+export function summarize(examples: readonly EvaluatedExample[]): ScoreSummary {
+  const n = examples.length;
+  const count = (v: Verdict) => examples.filter((e) => e.verdict === v).length;
+  return {
+    accuracy: n === 0 ? 0 : examples.reduce((s, e) => s + e.score, 0) / n,
+    n,
+    exact: count("exact"),
+    optimal_alternatives: count("optimal"),
+    ai_reasonable: count("reasonable"),
+    wrong: count("wrong"),
+    errors: count("error"),
+  };
+}
+
+/** Summary, per category (the example's category label) and the confusion matrix. */
+export function report(examples: EvaluatedExample[], categories?: readonly string[]): EvaluationReport {
+  const byCat = new Map<string, EvaluatedExample[]>();
+  examples.forEach((e, i) => {
+    const k = categories?.[i] ?? (e.ground_truth_action >= 0 ? String(e.ground_truth_action) : e.ground_truth);
+    let l = byCat.get(k);
+    if (!l) byCat.set(k, (l = []));
+    l.push(e);
+  });
+  const per_category = Object.fromEntries([...byCat].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, summarize(v)]));
+  const confusion = Array.from({ length: 7 }, () => new Array<number>(8).fill(0));
+  for (const e of examples) if (e.ground_truth_action >= 0 && e.ground_truth_action < 7) confusion[e.ground_truth_action]![e.prediction_action ?? 7]!++;
+  return { ...summarize(examples), per_category, confusion, examples };
+}

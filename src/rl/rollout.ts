@@ -1,0 +1,121 @@
+/**
+ * Closed-loop evaluation: the agent acts in the environment. Per episode: success, steps, return, and
+ * the expert's optimal step count from the same start (so `steps / expert_steps` says how far from
+ * optimal the agent walked). An answer that names no action counts as `invalid` and the agent
+ * does `done` (the original HintWrapper's neutral action).
+ */
+import { Expert } from "../expert/index.js";
+import { makeEnv } from "../minigrid/registry.js";
+import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
+import type { ProgressCallback } from "../util/progress.js";
+import type { AgentAdvice } from "../agent/minigrid-agent.js";
+import type { CallOptions } from "../dspy/index.js";
+
+export interface RolloutAgent {
+  hintType: "action" | "subgoal";
+  advise(env: MiniGridEnv, options?: CallOptions): Promise<AgentAdvice>;
+}
+
+export interface RolloutOptions {
+  envId: string;
+  episodes: number;
+  /** Episode i starts from seed + i (default 0). */
+  seed?: number;
+  /** Cap on steps per episode (default the env's own max_steps). */
+  maxSteps?: number;
+  signal?: AbortSignal;
+  progress?: ProgressCallback;
+  /** Called after each step. */
+  onStep?: (e: { episode: number; step: number; action: number; advice: AgentAdvice | null; reward: number }) => void;
+}
+
+export interface EpisodeOutcome {
+  seed: number;
+  mission: string;
+  success: boolean;
+  steps: number;
+  return: number;
+  /** The expert's step count from the same start (null when it finds no success). */
+  expert_steps: number | null;
+  /** Answers that named no action. */
+  invalid: number;
+  /** Steps whose LM call failed. */
+  errors: number;
+  actions: number[];
+}
+
+export interface RolloutResult {
+  env_id: string;
+  episodes: EpisodeOutcome[];
+  success_rate: number;
+  mean_steps: number;
+  mean_expert_steps: number | null;
+  /** Mean of steps / expert_steps over successful episodes the expert also solves. */
+  step_ratio: number | null;
+  mean_return: number;
+  invalid_actions: number;
+}
+
+/** The expert's optimal number of steps from an env's start state (seeded), or null. */
+export function expertSteps(envId: string, seed: number): number | null {
+  const env = makeEnv(envId);
+  env.reset({ seed });
+  const expert = new Expert();
+  for (let t = 0; t < env.maxSteps; t++) {
+    const d = expert.act(env);
+    const r = env.step(d.action);
+    if (r.terminated || r.truncated) return r.reward > 0 ? t + 1 : null;
+  }
+  return null;
+}
+
+export async function rollout(agent: RolloutAgent, options: RolloutOptions): Promise<RolloutResult> {
+  if (agent.hintType !== "action") throw new RangeError("closed-loop rollouts need an agent trained with --hint-type action (a subgoal agent names no primitive action)");
+  const seed0 = options.seed ?? 0;
+  const outcomes: EpisodeOutcome[] = [];
+  let done = 0;
+  for (let i = 0; i < options.episodes; i++) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const seed = seed0 + i;
+    const env = makeEnv(options.envId);
+    env.reset({ seed });
+    const cap = Math.min(options.maxSteps ?? env.maxSteps, env.maxSteps);
+    const o: EpisodeOutcome = { seed, mission: env.mission, success: false, steps: 0, return: 0, expert_steps: expertSteps(options.envId, seed), invalid: 0, errors: 0, actions: [] };
+    for (let t = 0; t < cap; t++) {
+      let advice: AgentAdvice | null = null;
+      let action = 6;
+      try {
+        advice = await agent.advise(env, { role: "student", ...(options.signal ? { signal: options.signal } : {}) });
+        if (advice.action === null) o.invalid++;
+        else action = advice.action;
+      } catch (e) {
+        if (options.signal?.aborted) throw e;
+        o.errors++;
+      }
+      const r = env.step(action);
+      o.actions.push(action);
+      o.steps++;
+      o.return += r.reward;
+      options.onStep?.({ episode: i, step: t, action, advice, reward: r.reward });
+      if (r.terminated || r.truncated) {
+        o.success = r.reward > 0;
+        break;
+      }
+    }
+    outcomes.push(o);
+    options.progress?.({ phase: "rollout", done: ++done, total: options.episodes, detail: `success ${outcomes.filter((x) => x.success).length}/${done}` });
+  }
+  const n = outcomes.length || 1;
+  const withExpert = outcomes.filter((o) => o.expert_steps !== null);
+  const ratios = outcomes.filter((o) => o.success && o.expert_steps).map((o) => o.steps / o.expert_steps!);
+  return {
+    env_id: options.envId,
+    episodes: outcomes,
+    success_rate: outcomes.filter((o) => o.success).length / n,
+    mean_steps: outcomes.reduce((s, o) => s + o.steps, 0) / n,
+    mean_expert_steps: withExpert.length ? withExpert.reduce((s, o) => s + o.expert_steps!, 0) / withExpert.length : null,
+    step_ratio: ratios.length ? ratios.reduce((a, b) => a + b, 0) / ratios.length : null,
+    mean_return: outcomes.reduce((s, o) => s + o.return, 0) / n,
+    invalid_actions: outcomes.reduce((s, o) => s + o.invalid, 0),
+  };
+}

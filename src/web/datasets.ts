@@ -1,0 +1,476 @@
+/**
+ * Datasets on disk, as `gridtune collect` writes them: a directory holding `manifest.json`
+ * (format `gridtune-dataset/1`), `episodes.jsonl` (one line an episode) and `steps.jsonl` (one line a
+ * step). Read here with a small streaming reader so large datasets stay fast:
+ *
+ * - the dataset list reads only manifests and episodes.jsonl (cached by file size and mtime);
+ * - the first time an episode is opened, steps.jsonl is scanned once to index the byte ranges of each
+ *   (env, seed, episode) — only the first bytes of each line are decoded — and every later episode is
+ *   read straight from its byte range.
+ *
+ * (When src/dataset lands this can switch to its loader; the directory format is the contract.)
+ */
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import type { DatasetDetail, DatasetSummary, EnvCount, EpisodeSummary, StepView } from "./api-types.js";
+import { HttpError } from "./http.js";
+import { redactSecrets } from "./redact.js";
+import { cachedFor, insideRoot, relId, walkDirs } from "./roots.js";
+
+export const DATASET_FORMAT = "gridtune-dataset/1";
+
+/** One line of steps.jsonl, as the collector writes it. */
+export interface StepRecord {
+  env_id: string;
+  seed: number;
+  episode: number;
+  step: number;
+  mission: string;
+  width: number;
+  height: number;
+  agent_pos: [number, number];
+  agent_dir: number;
+  carrying: [string | number, string | number] | null;
+  /** The agent's 7×7 view, flattened [x][y][channel]. */
+  image: number[];
+  /** The full grid W·H·3, flattened [x][y][channel], agent not drawn. */
+  grid: number[];
+  action: number;
+  optimal_actions: number[];
+  optimal_exact: boolean;
+  subgoal: string;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  [extra: string]: unknown;
+}
+
+interface Segment {
+  start: number;
+  end: number;
+  count: number;
+  line: number;
+}
+
+interface StepIndex {
+  size: number;
+  mtimeMs: number;
+  episodes: Map<string, Segment[]>;
+  perCategory: Record<string, number>;
+  steps: number;
+}
+
+function episodeKey(envId: string, seed: number | string, episode: number | string): string {
+  return `${envId}\u0000${seed}\u0000${episode}`;
+}
+
+function fileStamp(path: string): { size: number; mtimeMs: number } | null {
+  try {
+    const s = statSync(path);
+    return { size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Per-category step counts from a manifest, in whichever of the likely spellings the collector uses
+ * (`counts.per_category`, `counts.categories`, `categories`, …); null when absent.
+ */
+function manifestCategories(m: Record<string, unknown>): Record<string, number> | null {
+  const holders = [m.counts, m.stats, m];
+  for (const h of holders) {
+    if (!isRecord(h)) continue;
+    for (const k of ["per_category", "by_category", "categories", "category_counts"]) {
+      const v = h[k];
+      if (isRecord(v) && Object.values(v).every((x) => typeof x === "number")) return v as Record<string, number>;
+    }
+  }
+  return null;
+}
+
+function readEpisodes(path: string): EpisodeSummary[] {
+  const text = readFileSync(path, "utf8");
+  const out: EpisodeSummary[] = [];
+  let lineNo = 0;
+  for (const line of text.split("\n")) {
+    lineNo++;
+    if (line.trim() === "") continue;
+    let r: unknown;
+    try {
+      r = JSON.parse(line);
+    } catch {
+      throw new HttpError(422, `${basename(path)} line ${lineNo} is not valid JSON`);
+    }
+    if (!isRecord(r) || typeof r.env_id !== "string" || num(r.seed) === null || num(r.episode) === null) {
+      throw new HttpError(422, `${basename(path)} line ${lineNo} lacks env_id, seed or episode`);
+    }
+    out.push({
+      index: out.length,
+      env_id: r.env_id,
+      seed: r.seed as number,
+      episode: r.episode as number,
+      length: num(r.length) ?? 0,
+      success: r.success === true,
+      return: num(r.return) ?? 0,
+    });
+  }
+  return out;
+}
+
+/** One dataset directory. Everything is read lazily and cached until its file changes. */
+export class Dataset {
+  private manifestCache: { stamp: string; value: Record<string, unknown> } | null = null;
+  private episodesCache: { stamp: string; value: EpisodeSummary[] } | null = null;
+  private index: StepIndex | null = null;
+  private indexing: Promise<StepIndex> | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+    /** The --datasets directory: no file is read unless it resolves inside it. */
+    readonly root: string,
+  ) {}
+
+  /** The file's size and mtime; null when missing or when it resolves outside the root (a symlink out). */
+  private stamp(path: string): { size: number; mtimeMs: number } | null {
+    if (!insideRoot(this.root, path)) return null;
+    return fileStamp(path);
+  }
+
+  get manifestPath(): string {
+    return join(this.dir, "manifest.json");
+  }
+  get episodesPath(): string {
+    return join(this.dir, "episodes.jsonl");
+  }
+  get stepsPath(): string {
+    return join(this.dir, "steps.jsonl");
+  }
+
+  manifest(): Record<string, unknown> {
+    const st = this.stamp(this.manifestPath);
+    if (!st) throw new HttpError(404, `dataset '${this.id}' has no manifest.json`);
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    if (this.manifestCache?.stamp === stamp) return this.manifestCache.value;
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(this.manifestPath, "utf8"));
+    } catch (e) {
+      throw new HttpError(422, `dataset '${this.id}': manifest.json is not valid JSON (${(e as Error).message})`);
+    }
+    if (!isRecord(value)) throw new HttpError(422, `dataset '${this.id}': manifest.json is not a JSON object`);
+    this.manifestCache = { stamp, value };
+    return value;
+  }
+
+  episodes(): EpisodeSummary[] {
+    const st = this.stamp(this.episodesPath);
+    if (!st) throw new HttpError(404, `dataset '${this.id}' has no episodes.jsonl`);
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    if (this.episodesCache?.stamp === stamp) return this.episodesCache.value;
+    const value = readEpisodes(this.episodesPath);
+    this.episodesCache = { stamp, value };
+    return value;
+  }
+
+  summary(): DatasetSummary {
+    const m = this.manifest();
+    const eps = this.episodes();
+    const perEnv: Record<string, EnvCount> = {};
+    let steps = 0;
+    for (const e of eps) {
+      const c = (perEnv[e.env_id] ??= { episodes: 0, steps: 0 });
+      c.episodes++;
+      c.steps += e.length;
+      steps += e.length;
+    }
+    const perCategory = manifestCategories(m) ?? this.index?.perCategory ?? {};
+    return {
+      id: this.id,
+      name: typeof m.name === "string" ? m.name : basename(this.dir),
+      format: typeof m.format === "string" ? m.format : "unknown",
+      created_at: typeof m.created === "string" ? m.created : typeof m.created_at === "string" ? m.created_at : null,
+      episodes: eps.length,
+      steps: this.index?.steps ?? steps,
+      per_env: perEnv,
+      per_category: perCategory,
+    };
+  }
+
+  /** The summary plus the collection options; categories are counted from steps.jsonl when the manifest lacks them. */
+  async detail(): Promise<DatasetDetail> {
+    if (manifestCategories(this.manifest()) === null) await this.stepIndex();
+    const m = this.manifest();
+    return { ...this.summary(), options: redactSecrets(isRecord(m.options) ? m.options : {}) };
+  }
+
+  /** The byte ranges of every episode in steps.jsonl (built once, rebuilt when the file changes). */
+  async stepIndex(): Promise<StepIndex> {
+    const st = this.stamp(this.stepsPath);
+    if (!st) throw new HttpError(404, `dataset '${this.id}' has no steps.jsonl`);
+    if (this.index && this.index.size === st.size && this.index.mtimeMs === st.mtimeMs) return this.index;
+    if (!this.indexing) {
+      this.indexing = buildStepIndex(this.stepsPath, st).finally(() => {
+        this.indexing = null;
+      });
+    }
+    this.index = await this.indexing;
+    return this.index;
+  }
+
+  episode(index: number): EpisodeSummary {
+    const eps = this.episodes();
+    const e = eps[index];
+    if (!e) throw new HttpError(404, `dataset '${this.id}' has ${eps.length} episodes; there is no episode ${index}`);
+    return e;
+  }
+
+  /** Every step record of one episode, in step order. */
+  async episodeSteps(e: { env_id: string; seed: number; episode: number }): Promise<StepRecord[]> {
+    const idx = await this.stepIndex();
+    const segs = idx.episodes.get(episodeKey(e.env_id, e.seed, e.episode));
+    if (!segs) return [];
+    const records: StepRecord[] = [];
+    const fh = await open(this.stepsPath, "r");
+    try {
+      for (const seg of segs) {
+        const buf = Buffer.allocUnsafe(seg.end - seg.start);
+        await fh.read(buf, 0, buf.length, seg.start);
+        let lineNo = seg.line;
+        for (const line of buf.toString("utf8").split("\n")) {
+          if (line.trim() === "") continue;
+          records.push(parseStepLine(line, lineNo++));
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+    records.sort((a, b) => a.step - b.step);
+    return records;
+  }
+
+  /** One step record, or null when the dataset has no such step. */
+  async findStep(envId: string, seed: number, episode: number, step: number): Promise<StepRecord | null> {
+    const steps = await this.episodeSteps({ env_id: envId, seed, episode });
+    return steps.find((s) => s.step === step) ?? null;
+  }
+}
+
+/** A step line parsed and checked; a bad line is a 422 naming the line. */
+export function parseStepLine(line: string, lineNo: number): StepRecord {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    throw new HttpError(422, `steps.jsonl line ${lineNo} is not valid JSON`);
+  }
+  if (!isRecord(r)) throw new HttpError(422, `steps.jsonl line ${lineNo} is not a JSON object`);
+  const need: [string, string][] = [
+    ["env_id", "string"],
+    ["seed", "number"],
+    ["episode", "number"],
+    ["step", "number"],
+    ["width", "number"],
+    ["height", "number"],
+    ["agent_dir", "number"],
+    ["action", "number"],
+  ];
+  for (const [k, t] of need) {
+    if (typeof r[k] !== t) throw new HttpError(422, `steps.jsonl line ${lineNo}: '${k}' must be a ${t}`);
+  }
+  for (const k of ["agent_pos", "image", "grid"]) {
+    if (!Array.isArray(r[k])) throw new HttpError(422, `steps.jsonl line ${lineNo}: '${k}' must be an array`);
+  }
+  const rec = r as StepRecord;
+  rec.mission = typeof r.mission === "string" ? r.mission : "";
+  rec.optimal_actions = Array.isArray(r.optimal_actions) ? (r.optimal_actions as number[]) : [];
+  rec.optimal_exact = r.optimal_exact !== false;
+  rec.subgoal = typeof r.subgoal === "string" ? r.subgoal : "";
+  rec.reward = num(r.reward) ?? 0;
+  rec.terminated = r.terminated === true;
+  rec.truncated = r.truncated === true;
+  rec.carrying = Array.isArray(r.carrying) ? (r.carrying as [string, string]) : null;
+  return rec;
+}
+
+/** What the browser needs of a step (no image or grid arrays). */
+export function stepView(r: StepRecord): StepView {
+  return {
+    step: r.step,
+    mission: r.mission,
+    width: r.width,
+    height: r.height,
+    agent_pos: [r.agent_pos[0]!, r.agent_pos[1]!],
+    agent_dir: r.agent_dir,
+    carrying: r.carrying ? [String(r.carrying[0]), String(r.carrying[1])] : null,
+    action: r.action,
+    optimal_actions: r.optimal_actions,
+    optimal_exact: r.optimal_exact,
+    subgoal: r.subgoal,
+    reward: r.reward,
+    terminated: r.terminated,
+    truncated: r.truncated,
+  };
+}
+
+const KEY_PREFIX_BYTES = 512;
+const ENV_RE = /"env_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+const SEED_RE = /"seed"\s*:\s*(-?\d+)/;
+const EPISODE_RE = /"episode"\s*:\s*(-?\d+)/;
+const ACTION_NEEDLE = Buffer.from('"action":');
+
+/** Scan steps.jsonl once: for each line only its key (from the first bytes) and its action. */
+async function buildStepIndex(path: string, st: { size: number; mtimeMs: number }): Promise<StepIndex> {
+  const episodes = new Map<string, Segment[]>();
+  const perCategory: Record<string, number> = {};
+  let steps = 0;
+  let lineNo = 0;
+  let last: Segment | null = null;
+  let lastKey = "";
+
+  const handle = (buf: Buffer, s: number, e: number, abs: number, absEnd: number) => {
+    lineNo++;
+    let end = e;
+    if (end > s && buf[end - 1] === 13) end--;
+    if (end <= s) return;
+    const prefix = buf.toString("utf8", s, Math.min(end, s + KEY_PREFIX_BYTES));
+    const env = ENV_RE.exec(prefix);
+    const seed = SEED_RE.exec(prefix);
+    const ep = EPISODE_RE.exec(prefix);
+    let key: string;
+    if (env && seed && ep) {
+      key = episodeKey(JSON.parse(`"${env[1]}"`) as string, seed[1]!, ep[1]!);
+    } else {
+      const r = parseStepLine(buf.toString("utf8", s, end), lineNo);
+      key = episodeKey(r.env_id, r.seed, r.episode);
+    }
+    const line = buf.subarray(s, end);
+    const at = line.indexOf(ACTION_NEEDLE);
+    if (at >= 0) {
+      let k = at + ACTION_NEEDLE.length;
+      while (line[k] === 32) k++;
+      const d = line[k]! - 48;
+      if (d >= 0 && d <= 9) perCategory[String(d)] = (perCategory[String(d)] ?? 0) + 1;
+    }
+    steps++;
+    if (last && lastKey === key && last.end === abs) {
+      last.end = absEnd;
+      last.count++;
+      return;
+    }
+    const seg: Segment = { start: abs, end: absEnd, count: 1, line: lineNo };
+    const list = episodes.get(key);
+    if (list) list.push(seg);
+    else episodes.set(key, [seg]);
+    last = seg;
+    lastKey = key;
+  };
+
+  let carry: Buffer = Buffer.alloc(0);
+  let base = 0;
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, end: st.size - 1 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      handle(buf, start, nl, base + start, base + nl + 1);
+      start = nl + 1;
+    }
+    carry = buf.subarray(start);
+    base += start;
+  }
+  if (carry.length > 0) handle(carry, 0, carry.length, base, base + carry.length);
+  return { size: st.size, mtimeMs: st.mtimeMs, episodes, perCategory, steps };
+}
+
+/** Every dataset under the --datasets directory (the directory itself may be one). */
+export class DatasetStore {
+  private readonly open = new Map<string, Dataset>();
+  private readonly discover = cachedFor(1500, () => this.walk());
+
+  constructor(readonly root: string | null) {}
+
+  /** Directories holding a manifest.json and episodes.jsonl, up to three levels down. */
+  private walk(): Map<string, string> {
+    const found = new Map<string, string>();
+    if (this.root === null || !existsSync(this.root)) return found;
+    const dirs = walkDirs(this.root, { maxDepth: 3, maxResults: 5000 }, (dir, entries) =>
+      entries.some((e) => e.name === "manifest.json" && (e.isFile() || e.isSymbolicLink())) && entries.some((e) => e.name === "episodes.jsonl") ? [dir] : [],
+    );
+    for (const d of dirs) {
+      const rel = relId(this.root, d);
+      found.set(rel === "." ? basename(d) || "dataset" : rel, d);
+    }
+    return found;
+  }
+
+  list(): DatasetSummary[] {
+    const out: DatasetSummary[] = [];
+    for (const [id, dir] of this.discover()) {
+      const ds = this.dataset(id, dir);
+      try {
+        out.push(ds.summary());
+      } catch (e) {
+        out.push({ id, name: basename(dir), format: "unknown", created_at: null, episodes: 0, steps: 0, per_env: {}, per_category: {}, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  private dataset(id: string, dir: string): Dataset {
+    let ds = this.open.get(id);
+    if (!ds || ds.dir !== dir) {
+      ds = new Dataset(id, dir, this.root!);
+      this.open.set(id, ds);
+    }
+    return ds;
+  }
+
+  /** The dataset with this id; 404 when no dataset under the root has it. */
+  get(id: string): Dataset {
+    if (this.root === null) throw new HttpError(404, "no datasets directory: start gridtune serve with --datasets DIR");
+    checkId(id, "dataset");
+    const cached = this.open.get(id);
+    if (cached && existsSync(cached.manifestPath)) return cached;
+    // A miss walks again at once: the dataset may have been written since the cached walk.
+    const dir = this.discover().get(id) ?? this.walk().get(id);
+    if (!dir) throw new HttpError(404, `unknown dataset '${id}' (not a dataset directory under ${this.root})`);
+    return this.dataset(id, dir);
+  }
+
+  /**
+   * The dataset a run was made from, by the path its record names: the same directory, the same path
+   * relative to the root, or (when unambiguous) the same directory name. Null when not under the root.
+   */
+  findByPath(path: string | null | undefined): Dataset | null {
+    if (!path || this.root === null) return null;
+    const all = this.discover();
+    const norm = path.replace(/\\/g, "/").replace(/\/+$/, "");
+    for (const [id, dir] of all) {
+      if (id === norm || dir === resolve(norm) || dir === resolve(this.root, norm)) return this.dataset(id, dir);
+    }
+    const name = norm.split("/").pop();
+    const byName = [...all].filter(([, dir]) => basename(dir) === name);
+    return byName.length === 1 ? this.dataset(byName[0]![0], byName[0]![1]) : null;
+  }
+}
+
+/** Ids come from the URL: they must be plain relative paths (no '..', no absolute paths, no NUL). */
+export function checkId(id: string, what: string): void {
+  if (id === "" || id.length > 500) throw new HttpError(400, `${what} id must be 1 to 500 characters`);
+  if (id.includes("\0") || id.startsWith("/") || id.includes("\\") || /^[a-zA-Z]:/.test(id) || id.split("/").some((p) => p === ".." || p === "")) {
+    throw new HttpError(400, `${what} id '${id}' is not a path inside the ${what}s directory`);
+  }
+}
