@@ -18,6 +18,7 @@ export * from "./putnext.js";
 export * from "./unlock.js";
 export * from "./other.js";
 export * from "./synth.js";
+export * from "./bot.js";
 
 /** Every BabyAI registration (96 ids), in Minigrid's registration order per family file. */
 export const BABYAI_ENVS: EnvRegistration[] = [
