@@ -50,10 +50,10 @@
  * ```
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { LM } from "../../lm/types.js";
 import type { PriceTable } from "../../lm/prices.js";
-import { writeJsonAtomic } from "../../util/atomic-write.js";
 import type { ProgressCallback } from "../../util/progress.js";
 import type { Adapter } from "../adapters/base.js";
 import { Evaluate, type Metric } from "../evaluate.js";
@@ -354,6 +354,69 @@ export class CheckpointMismatchError extends Error {
     super(`${path}: ${detail}; delete it or run without resume to start over`);
     this.name = "CheckpointMismatchError";
   }
+}
+
+/**
+ * Writes a checkpoint atomically (a sibling temp file, then a rename: a killed process never leaves
+ * half a checkpoint) but without fsync — a checkpoint only has to survive the process, and it is
+ * rewritten after every step. (The run's results are still written with fsync.)
+ */
+function writeCheckpoint(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, JSON.stringify(value) + "\n");
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Runs `tasks` with at most `limit` at once, and calls `commit(result, i)` in index order, each as
+ * soon as it and every earlier task are done. After a failure no new task starts; the ones running
+ * finish, the done prefix is committed, and the first failure (in index order) is thrown. With
+ * `limit` 1 it is the plain sequential loop.
+ */
+async function runOrdered<T>(tasks: (() => Promise<T>)[], limit: number, commit: (result: T, i: number) => void): Promise<void> {
+  type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
+  const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(tasks.length);
+  let next = 0;
+  let committed = 0;
+  let stop = false;
+  let commitError: { error: unknown } | null = null;
+  const flush = () => {
+    while (!commitError && committed < tasks.length) {
+      const o = outcomes[committed];
+      if (!o || !o.ok) return;
+      try {
+        commit(o.value, committed);
+      } catch (error) {
+        commitError = { error };
+        stop = true;
+        return;
+      }
+      committed++;
+    }
+  };
+  const worker = async () => {
+    while (!stop && next < tasks.length) {
+      const i = next++;
+      try {
+        outcomes[i] = { ok: true, value: await tasks[i]!() };
+      } catch (error) {
+        outcomes[i] = { ok: false, error };
+        stop = true;
+      }
+      flush();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+  flush();
+  const failure = outcomes.find((o): o is { ok: false; error: unknown } => o !== undefined && !o.ok);
+  if (failure) throw failure.error;
+  if (commitError) throw (commitError as { error: unknown }).error;
 }
 
 function sha256(value: unknown): string {
@@ -758,15 +821,19 @@ class MiproRun<P extends Module> {
     this.log(`Resuming from ${path}: phase ${saved.phase}, ${saved.search.trials.length} trial(s) done, ${saved.calls.calls} LM calls so far.`);
   }
 
-  /** Writes the run state (atomically) — after every finished demo set, proposal and trial. */
-  private save(): void {
+  /**
+   * Writes the run state (atomically) — after every finished demo set, proposal and trial. `rng` is
+   * the shared RNG's state as of the last *committed* step, when draws for later steps that are still
+   * running concurrently were already made (default: the RNG now).
+   */
+  private save(rng?: PyRandomState): void {
     const path = this.mipro.options.checkpointPath;
-    this.state.rng = this.rng.getState();
+    this.state.rng = rng ?? this.rng.getState();
     this.state.search.tpe = this.tpe.getState();
     this.state.calls = this.meter.totals;
     const best = this.state.search.best;
     this.state.bestProgram = best ? this.candidate(best.params).dumpState() : null;
-    if (path) writeJsonAtomic(path, this.state);
+    if (path) writeCheckpoint(path, this.state);
   }
 
   // ---- the run -------------------------------------------------------------------------------
@@ -776,6 +843,8 @@ class MiproRun<P extends Module> {
     this.estimate = this.mipro.estimateCalls(this.student, { trainset: o.trainset, ...(o.valset ? { valset: o.valset } : {}) });
     this.log(this.estimate.text);
     try {
+      // The dataset summary depends on the trainset only: it runs alongside the bootstrapping.
+      if (this.state.phase === "bootstrap" || this.state.phase === "propose") this.startDatasetSummary();
       if (this.state.phase === "bootstrap") {
         await this.bootstrapDemoSets();
         this.state.phase = "propose";
@@ -794,6 +863,8 @@ class MiproRun<P extends Module> {
         this.save();
       }
     } catch (error) {
+      // Let a dataset summary still running settle (its own errors are reported by the step that awaits it).
+      if (this.summaryTask) await this.summaryTask.catch(() => undefined);
       if (!(error instanceof BudgetExceededError) || this.signal?.aborted) throw error;
       this.stoppedBy = "budget";
       this.log(`${error.message}; returning the best program so far.`);
@@ -802,6 +873,13 @@ class MiproRun<P extends Module> {
   }
 
   // Step 1 --------------------------------------------------------------------------------------
+
+  /** How many independent LM steps (demo sets, proposals) run at once: numThreads, or 1 under a budget (so a budget stops at the very step it stops at sequentially). */
+  private get stepConcurrency(): number {
+    const b = this.meter.budget;
+    if (b.maxCalls !== undefined || b.maxCostUsd !== undefined) return 1;
+    return Math.max(1, Math.floor(this.opt.numThreads));
+  }
 
   private async bootstrapDemoSets(): Promise<void> {
     const s = this.settings;
@@ -826,31 +904,94 @@ class MiproRun<P extends Module> {
         ...(mo.adapter ? { adapter: mo.adapter } : {}),
         signal: this.callSignal,
       });
+    // Each demo set's RNG draws (its shuffle and size) depend on nothing an LM returns: they are all
+    // made first, in candidate order — so every set gets exactly the stream the sequential loop gives
+    // it — then the sets bootstrap concurrently and are committed (and checkpointed) in order, each
+    // with the RNG state as of its own draws.
+    const committedRng = this.rng.getState();
+    const jobs: { run: () => Promise<Module>; rng: PyRandomState }[] = [];
     for (let k = this.state.demoSets[0]?.length ?? 0; k < total; k++) {
-      throwIfStopped(this.signal);
       const trainCopy = [...this.trainset];
-      let compiled: Module;
+      let run: () => Promise<Module>;
       switch (demoSetKind(k, maxLabeled)) {
         case "none":
-          compiled = resetCopyKeepingLMs(this.program);
+          run = async () => resetCopyKeepingLMs(this.program);
           break;
         case "labeled":
-          compiled = new LabeledFewShot({ k: maxLabeled }).compile(this.program, { trainset: trainCopy });
+          run = async () => new LabeledFewShot({ k: maxLabeled }).compile(this.program, { trainset: trainCopy });
           break;
         case "unshuffled":
-          compiled = await bootstrap(maxBoot, trainCopy);
+          run = () => bootstrap(maxBoot, trainCopy);
           break;
-        case "shuffled":
-          compiled = await bootstrap(drawShuffledDemoSet(this.rng, trainCopy, maxBoot), trainCopy);
+        case "shuffled": {
+          const size = drawShuffledDemoSet(this.rng, trainCopy, maxBoot);
+          run = () => bootstrap(size, trainCopy);
           break;
+        }
       }
-      compiled.predictors().forEach((p, i) => this.state.demoSets[i]!.push(p.demos.map(exampleToJSON)));
-      this.save();
-      this.progress("bootstrap", k + 1, total, `demo set ${k + 1}/${total}: ${compiled.predictors().map((p) => p.demos.length).join("/")} demos`);
+      jobs.push({ run, rng: this.rng.getState() });
+    }
+    let lastRng = committedRng;
+    const first = this.state.demoSets[0]?.length ?? 0;
+    try {
+      await runOrdered(
+        jobs.map((j) => async () => {
+          throwIfStopped(this.signal);
+          return j.run();
+        }),
+        this.stepConcurrency,
+        (compiled, j) => {
+          const k = first + j;
+          compiled.predictors().forEach((p, i) => this.state.demoSets[i]!.push(p.demos.map(exampleToJSON)));
+          lastRng = jobs[j]!.rng;
+          this.save(lastRng);
+          this.progress("bootstrap", k + 1, total, `demo set ${k + 1}/${total}: ${compiled.predictors().map((p) => p.demos.length).join("/")} demos`);
+        },
+      );
+    } catch (error) {
+      this.rng = PyRandom.fromState(lastRng);
+      throw error;
     }
   }
 
   // Step 2 --------------------------------------------------------------------------------------
+
+  private summaryTask: Promise<void> | null = null;
+
+  private proposerContext() {
+    const mo = this.mipro.options;
+    return {
+      lm: this.promptLM,
+      ...(mo.adapter ? { adapter: mo.adapter } : {}),
+      signal: this.callSignal,
+      log: (line: string) => this.log(line),
+    };
+  }
+
+  /**
+   * Starts the dataset summary (it reads only the trainset, so it can run alongside the
+   * bootstrapping); its result lands in the state, which the next checkpoint records.
+   */
+  private startDatasetSummary(): void {
+    const st = this.state.proposal;
+    if (st.summaryDone || this.summaryTask || !this.opt.dataAware) return;
+    // Under a budget the summary keeps its sequential place (after the demo sets).
+    if (this.stepConcurrency === 1 && this.state.phase === "bootstrap") return;
+    const task = (async () => {
+      throwIfStopped(this.signal);
+      try {
+        st.datasetSummary = await createDatasetSummary(this.trainset, this.opt.viewDataBatchSize, this.proposerContext());
+        this.log(`Dataset summary: ${st.datasetSummary}`);
+      } catch (error) {
+        if (error instanceof BudgetExceededError || this.signal?.aborted) throw error;
+        this.log(`Error getting data summary: ${(error as Error).message}. Running without data aware proposer.`);
+        st.datasetSummary = null;
+      }
+      st.summaryDone = true;
+    })();
+    task.catch(() => undefined); // awaited (and its error raised) by proposeInstructions
+    this.summaryTask = task;
+  }
 
   private async proposeInstructions(): Promise<void> {
     const o = this.opt;
@@ -858,26 +999,11 @@ class MiproRun<P extends Module> {
     const st = this.state.proposal;
     const predictors = this.program.predictors();
     const sets = this.state.demoSets.map((s) => s.map((set) => set.map(exampleFromJSON)));
-    const ctx = {
-      lm: this.promptLM,
-      ...(mo.adapter ? { adapter: mo.adapter } : {}),
-      signal: this.callSignal,
-      log: (line: string) => this.log(line),
-    };
+    const ctx = this.proposerContext();
     if (!st.summaryDone) {
       throwIfStopped(this.signal);
-      if (o.dataAware) {
-        try {
-          st.datasetSummary = await createDatasetSummary(this.trainset, o.viewDataBatchSize, ctx);
-          this.log(`Dataset summary: ${st.datasetSummary}`);
-        } catch (error) {
-          if (error instanceof BudgetExceededError || this.signal?.aborted) throw error;
-          this.log(`Error getting data summary: ${(error as Error).message}. Running without data aware proposer.`);
-          st.datasetSummary = null;
-        }
-      }
-      st.summaryDone = true;
-      this.save();
+      if (o.dataAware) this.startDatasetSummary();
+      else st.summaryDone = true;
     }
     const programCode = o.programAware ? (mo.programCode ?? programCodeString(this.student)) : null;
     if (!st.descriptionDone) {
@@ -885,51 +1011,84 @@ class MiproRun<P extends Module> {
       if (o.programAware) {
         const firstSets = sets[0] ?? null;
         const example = o.fewshotAware ? taskDemosFor(predictors[0]!, firstSets, (firstSets?.length ?? 0) > 1 ? 1 : 0, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.";
-        st.description = await describeProgram(this.program, programCode!, example, { ...ctx, temperature: o.initTemperature, rolloutId: `describe-${o.seed}` });
+        // Runs while the dataset summary (independent of it) is still in flight.
+        try {
+          st.description = await describeProgram(this.program, programCode!, example, { ...ctx, temperature: o.initTemperature, rolloutId: `describe-${o.seed}` });
+        } catch (error) {
+          if (this.summaryTask) await this.summaryTask.catch(() => undefined);
+          throw error;
+        }
       }
       st.descriptionDone = true;
       this.save();
     }
+    if (this.summaryTask) {
+      await this.summaryTask;
+      this.summaryTask = null;
+    }
+    this.save();
 
     const perPredictor = Math.min(this.settings.numInstructCandidates, Math.max(sets[0]?.length ?? 0, 1));
     const total = predictors.length * perPredictor;
     if (st.instructionCandidates.length === 0) st.instructionCandidates = predictors.map(() => []);
+    // As in step 1: every proposal's draws (tip, rollout id) first, in order; then the proposals run
+    // concurrently and are committed in order, each checkpointed with the RNG as of its own draws.
+    const committedRng = this.rng.getState();
+    const jobs: { pi: number; si: number; run: () => Promise<string | undefined>; rng: PyRandomState }[] = [];
     for (let idx = st.done; idx < total; idx++) {
-      throwIfStopped(this.signal);
       const pi = Math.floor(idx / perPredictor);
       const si = idx % perPredictor;
       const predictor = predictors[pi]!;
       const { tipKey, rolloutId } = drawProposal(this.rng, o.tipAware);
-      if (si === 0) {
-        // DSPy proposes here too, then overwrites candidate 0 with the original instruction.
-        st.instructionCandidates[pi]!.push(predictor.signature.instructions);
-      } else {
-        const instruction = await proposeInstruction(
-          {
-            predictor,
-            predictorIndex: pi,
-            datasetSummary: o.dataAware ? st.datasetSummary : null,
-            programCode,
-            description: o.programAware ? st.description : null,
-            taskDemos: o.fewshotAware ? taskDemosFor(predictor, sets[pi] ?? null, si, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.",
-            tip: tipKey ? TIPS[tipKey]! : "",
-            rolloutId,
-            temperature: o.initTemperature,
-            retries: o.proposalRetries,
-          },
-          ctx,
-        );
-        if (instruction !== undefined) {
-          st.instructionCandidates[pi]!.push(instruction);
-          this.log(`Proposed instruction ${st.instructionCandidates[pi]!.length - 1} for predictor ${pi}: ${instruction}`);
-        } else {
-          st.failed++;
-          this.log(`Proposal ${si} for predictor ${pi} skipped after ${1 + o.proposalRetries} failed tries.`);
-        }
-      }
-      st.done = idx + 1;
-      this.save();
-      this.progress("propose", idx + 1, total);
+      const run =
+        si === 0
+          ? // DSPy proposes here too, then overwrites candidate 0 with the original instruction.
+            async () => predictor.signature.instructions
+          : () =>
+              proposeInstruction(
+                {
+                  predictor,
+                  predictorIndex: pi,
+                  datasetSummary: o.dataAware ? st.datasetSummary : null,
+                  programCode,
+                  description: o.programAware ? st.description : null,
+                  taskDemos: o.fewshotAware ? taskDemosFor(predictor, sets[pi] ?? null, si, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.",
+                  tip: tipKey ? TIPS[tipKey]! : "",
+                  rolloutId,
+                  temperature: o.initTemperature,
+                  retries: o.proposalRetries,
+                },
+                ctx,
+              );
+      jobs.push({ pi, si, run, rng: this.rng.getState() });
+    }
+    let lastRng = committedRng;
+    try {
+      await runOrdered(
+        jobs.map((j) => async () => {
+          throwIfStopped(this.signal);
+          return j.run();
+        }),
+        this.stepConcurrency,
+        (instruction, j) => {
+          const { pi, si } = jobs[j]!;
+          if (si === 0) st.instructionCandidates[pi]!.push(instruction!);
+          else if (instruction !== undefined) {
+            st.instructionCandidates[pi]!.push(instruction);
+            this.log(`Proposed instruction ${st.instructionCandidates[pi]!.length - 1} for predictor ${pi}: ${instruction}`);
+          } else {
+            st.failed++;
+            this.log(`Proposal ${si} for predictor ${pi} skipped after ${1 + o.proposalRetries} failed tries.`);
+          }
+          st.done++;
+          lastRng = jobs[j]!.rng;
+          this.save(lastRng);
+          this.progress("propose", st.done, total);
+        },
+      );
+    } catch (error) {
+      this.rng = PyRandom.fromState(lastRng);
+      throw error;
     }
   }
 
