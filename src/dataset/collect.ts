@@ -12,10 +12,12 @@ import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { Expert, type ExpertOptions } from "../expert/expert.js";
 import { TIE_BREAK } from "../expert/search.js";
+import { BabyAIExpert, BotError, isBabyAI } from "../expert/babyai.js";
+import type { ExpertDecision } from "../expert/model.js";
 import { ACTION_NAMES } from "../minigrid/constants.js";
 import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
-import { DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type EnvCounts, type EpisodeRecord, type Manifest } from "./record.js";
+import { BABYAI_NOTE, DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type BabyAIStats, type SkippedEpisode, type EnvCounts, type EpisodeRecord, type Manifest } from "./record.js";
 import { GRIDTUNE_VERSION, MINIGRID_VERSION } from "./versions.js";
 
 export interface CollectOptions {
@@ -110,6 +112,9 @@ export function collectDataset(opts: CollectOptions): CollectResult {
     const perEnv: Record<string, EnvCounts> = {};
     const perCategory: Record<string, number> = { "0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0 };
     let nEpisodes = 0;
+    let nRecorded = 0;
+    const skipped: SkippedEpisode[] = [];
+    const babyaiStats: Record<string, BabyAIStats> = {};
     let nSteps = 0;
     let nSuccess = 0;
     const total = envs.length * opts.seeds.length * opts.episodes;
@@ -119,6 +124,7 @@ export function collectDataset(opts: CollectOptions): CollectResult {
       const counts: EnvCounts = { episodes: 0, steps: 0, successes: 0, exact_episodes: 0 };
       perEnv[id] = counts;
       const expert = new Expert(opts.expert);
+      const babyai = isBabyAI(env) ? new BabyAIExpert() : null;
       for (const seed of opts.seeds) {
         for (let ep = 0; ep < opts.episodes; ep++) {
           let obs = (ep === 0 ? env.reset({ seed }) : env.reset()).obs;
@@ -126,39 +132,72 @@ export function collectDataset(opts: CollectOptions): CollectResult {
           let length = 0;
           let success = false;
           let exact = true;
+          const lines: string[] = [];
+          const actions: number[] = [];
           const prefix = `{"env_id":${JSON.stringify(id)},"seed":${seed},"episode":${ep},"step":`;
-          for (;;) {
-            const d = expert.act(env);
-            const head =
-              `${prefix}${length},"mission":${JSON.stringify(obs.mission)},"width":${env.width},"height":${env.height},` +
-              `"agent_pos":[${env.agentPos[0]},${env.agentPos[1]}],"agent_dir":${env.agentDir},"carrying":${carryingOf(env)},` +
-              `"image":[${obs.image.join(",")}],"grid":[${env.grid.encode().join(",")}]`;
-            const r = env.step(d.action);
-            steps.write(
-              `${head},"action":${d.action},"optimal_actions":[${d.optimalActions.join(",")}],"optimal_exact":${d.optimalExact},` +
-                `"subgoal":${JSON.stringify(d.subgoal)},"reward":${JSON.stringify(r.reward)},"terminated":${r.terminated},"truncated":${r.truncated}}\n`,
-            );
-            perCategory[String(d.action)]!++;
-            exact &&= d.optimalExact;
-            ret += r.reward;
-            length++;
-            obs = r.obs;
-            if (r.terminated || r.truncated) {
-              success = r.terminated && r.reward > 0;
-              break;
+          try {
+            if (babyai && isBabyAI(env)) babyai.begin(env);
+            for (;;) {
+              let d: ExpertDecision;
+              let extra = "";
+              if (babyai && isBabyAI(env)) {
+                const b = babyai.act(env);
+                d = b;
+                extra = `,"bot_optimal":${b.botOptimal}`;
+              } else {
+                d = expert.act(env);
+              }
+              const head =
+                `${prefix}${length},"mission":${JSON.stringify(obs.mission)},"width":${env.width},"height":${env.height},` +
+                `"agent_pos":[${env.agentPos[0]},${env.agentPos[1]}],"agent_dir":${env.agentDir},"carrying":${carryingOf(env)},` +
+                `"image":[${obs.image.join(",")}],"grid":[${env.grid.encode().join(",")}]`;
+              const r = env.step(d.action);
+              if (babyai && isBabyAI(env)) babyai.observe(env, r);
+              lines.push(
+                `${head},"action":${d.action},"optimal_actions":[${d.optimalActions.join(",")}],"optimal_exact":${d.optimalExact},` +
+                  `"subgoal":${JSON.stringify(d.subgoal)},"reward":${JSON.stringify(r.reward)},"terminated":${r.terminated},"truncated":${r.truncated}${extra}}\n`,
+              );
+              actions.push(d.action);
+              exact &&= d.optimalExact;
+              ret += r.reward;
+              length++;
+              obs = r.obs;
+              if (r.terminated || r.truncated) {
+                success = r.terminated && r.reward > 0;
+                break;
+              }
             }
+          } catch (e) {
+            if (!(e instanceof BotError)) throw e;
+            // The bot cannot solve this episode: it is skipped (listed in the manifest), not recorded.
+            skipped.push({ env_id: id, seed, episode: ep, step: length, error: e.pythonForm });
+            nEpisodes++;
+            opts.onProgress?.({ phase: "collect", done: nEpisodes, total, detail: id });
+            continue;
           }
-          const rec: EpisodeRecord = { env_id: id, seed, episode: ep, length, success, return: ret, optimal_exact: exact, planner: expert.planner };
+          for (const l of lines) steps.write(l);
+          for (const a of actions) perCategory[String(a)]!++;
+          const planner = babyai ? "bot" : expert.planner;
+          const rec: EpisodeRecord = { env_id: id, seed, episode: ep, length, success, return: ret, optimal_exact: exact, planner };
           episodes.write(JSON.stringify(rec) + "\n");
           counts.episodes++;
           counts.steps += length;
           if (success) counts.successes++;
           if (exact) counts.exact_episodes++;
           nEpisodes++;
+          nRecorded++;
           nSteps += length;
           if (success) nSuccess++;
           opts.onProgress?.({ phase: "collect", done: nEpisodes, total, detail: id });
         }
+      }
+      if (babyai) {
+        babyaiStats[id] = {
+          bot_suboptimal_steps: babyai.botSuboptimalSteps,
+          model_mismatches: babyai.mismatches,
+          exact_searches: babyai.searches,
+          budget_exceeded: babyai.budgetExceeded,
+        };
       }
     }
     steps.close();
@@ -176,9 +215,12 @@ export function collectDataset(opts: CollectOptions): CollectResult {
         max_steps: opts.maxSteps ?? null,
       },
       tie_break: TIE_BREAK.map((a) => ACTION_NAMES[a]),
-      counts: { episodes: nEpisodes, steps: nSteps, successes: nSuccess, per_env: perEnv, per_category: perCategory },
+      counts: { episodes: nRecorded, steps: nSteps, successes: nSuccess, per_env: perEnv, per_category: perCategory },
       files: { episodes: EPISODES_FILE, steps: STEPS_FILE },
     };
+    if (Object.keys(babyaiStats).length > 0) {
+      manifest.babyai = { note: BABYAI_NOTE, skipped, per_env: babyaiStats };
+    }
     const fd = openSync(join(tmp, MANIFEST_FILE), "w");
     writeSync(fd, JSON.stringify(manifest, null, 2) + "\n");
     fsyncSync(fd);

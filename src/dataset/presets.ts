@@ -17,10 +17,43 @@ export const PRESETS: Record<string, readonly string[]> = {
   ],
 };
 
+/** BALROG's five BabyAI tasks: BabyAI-MixedTrainLocal-v0 episodes, by the kind of their mission. */
+export const BALROG_BABYAI_TASKS = ["goto", "pickup", "open", "putnext", "pick_up_seq_go_to"] as const;
+export type BalrogBabyAITask = (typeof BALROG_BABYAI_TASKS)[number];
+export const BALROG_BABYAI_LEVEL = "BabyAI-MixedTrainLocal-v0";
+export const BALROG_BABYAI_PRESET = "balrog-babyai";
+
+/**
+ * The BALROG task of a mission: "go to …" → goto, "pick up …" → pickup, "open …" → open,
+ * "put … next to …" → putnext, "pick up A, then go to B" / "go to B after you pick up A" →
+ * pick_up_seq_go_to; null for anything else (other sequences, "and").
+ */
+export function balrogTask(mission: string): BalrogBabyAITask | null {
+  const m = mission.trim();
+  if (/^pick up .+, then go to .+$/.test(m) || /^go to .+ after you pick up .+$/.test(m)) return "pick_up_seq_go_to";
+  if (/, then | after you | and /.test(m)) return null;
+  if (/^go to /.test(m)) return "goto";
+  if (/^pick up /.test(m)) return "pickup";
+  if (/^open /.test(m)) return "open";
+  if (/^put .+ next to .+$/.test(m)) return "putnext";
+  return null;
+}
+
 /** `--envs`: a preset name, or env ids separated by commas. Unknown ids fail with suggestions. */
 export function resolveEnvs(spec: string): string[] {
   const s = spec.trim();
   if (s === "") throw new UserError("--envs is empty: give env ids separated by commas, or a preset (" + Object.keys(PRESETS).join(", ") + ")");
+  if (s === BALROG_BABYAI_PRESET) {
+    try {
+      envRegistration(BALROG_BABYAI_LEVEL);
+    } catch (e) {
+      if (!(e instanceof UnknownEnvError)) throw e;
+      throw new UserError(
+        `the ${BALROG_BABYAI_PRESET} preset needs ${BALROG_BABYAI_LEVEL} (BALROG's level, from babyai-text), which this engine does not register yet`,
+      );
+    }
+    return [BALROG_BABYAI_LEVEL];
+  }
   const preset = PRESETS[s];
   if (preset) return [...preset];
   const ids = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
@@ -30,7 +63,7 @@ export function resolveEnvs(spec: string): string[] {
     } catch (e) {
       if (!(e instanceof UnknownEnvError)) throw e;
       const near = e.suggestions.length ? `; closest ids: ${e.suggestions.join(", ")}` : "";
-      throw new UserError(`unknown preset or env id '${id}' (presets: ${Object.keys(PRESETS).join(", ")})${near}. Run \`gridtune envs\` to list the ids.`);
+      throw new UserError(`unknown preset or env id '${id}' (presets: ${[...Object.keys(PRESETS), BALROG_BABYAI_PRESET].join(", ")})${near}. Run \`gridtune envs\` to list the ids.`);
     }
   }
   const seen = new Set<string>();

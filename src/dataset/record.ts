@@ -51,7 +51,7 @@ export interface EpisodeRecord {
   return: number;
   /** Every step of the episode had an exact optimal set. */
   optimal_exact: boolean;
-  /** How the expert planned: grid | env | approx | dynamic | none. */
+  /** How the expert planned: grid | env | approx | dynamic | none; "bot" for BabyAI ids (the BabyAI bot). */
   planner: string;
 }
 
@@ -89,4 +89,34 @@ export interface Manifest {
     per_category: Record<string, number>;
   };
   files: { episodes: string; steps: string };
+  /** Present when BabyAI ids were collected (see BABYAI_NOTE). */
+  babyai?: { note: string; skipped: SkippedEpisode[]; per_env: Record<string, BabyAIStats> };
 }
+
+/** An episode the BabyAI bot could not play (BotError): not recorded; its index keeps its place in the reset protocol. */
+export interface SkippedEpisode {
+  env_id: string;
+  seed: number;
+  episode: number;
+  /** The step at which the bot raised. */
+  step: number;
+  error: string;
+}
+
+export interface BabyAIStats {
+  /** Steps whose bot action lay outside the exact optimal set (the recorded action is the bot's anyway). */
+  bot_suboptimal_steps: number;
+  /** Exact-model predictions the real env contradicted (the episode's later steps then went inexact). */
+  model_mismatches: number;
+  exact_searches: number;
+  /** Searches that passed the state budget (those steps are recorded with optimal_exact false). */
+  budget_exceeded: number;
+}
+
+export const BABYAI_NOTE =
+  "BabyAI ids: action = the BabyAI bot's (the reference demonstrator); subgoal = the bot's current subgoal " +
+  "(go to/pick up/open/close/drop the <color> <type>, 'go to the cell x,y', 'explore', 'done'); optimal_actions = the exact " +
+  "optimal set (A* over a compact model whose success check mirrors the instruction's verifier, checked against the real env " +
+  "after every step) for single-clause instructions within a 200 000-state budget per search and 400 000 per episode, else [bot action] with optimal_exact false; " +
+  "bot_optimal says whether the bot's action lies in the exact set. Episodes where the bot raises (BotError) are skipped and " +
+  "listed under skipped; episodes the bot fails (truncated or failed verifier) are recorded with success false. planner = 'bot'.";

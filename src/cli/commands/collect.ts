@@ -23,7 +23,7 @@ export function register(program: Command): void {
   program
     .command("collect")
     .description("collect expert demonstrations (env × seed × episode) into a dataset directory")
-    .requiredOption("--envs <ids|preset>", "env ids separated by commas, or a preset (9env)")
+    .requiredOption("--envs <ids|preset>", "env ids (MiniGrid and BabyAI) separated by commas, or a preset: 9env (nine MiniGrid ids), balrog-babyai (BALROG's five BabyAI tasks: goto, pickup, open, putnext, pick_up_seq_go_to in BabyAI-MixedTrainLocal-v0; needs that level)")
     .option("--seeds <range>", "seeds: a range 0-4, a list 0,3,5, or both", "0-4")
     .option("--episodes <n>", "episodes per env and seed (episode 0: reset(seed), later ones: reset())", positive("--episodes"), 5)
     .option("--max-steps <n>", "override each env's max_steps", positive("--max-steps"))

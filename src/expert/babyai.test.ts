@@ -1,0 +1,123 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeEnv } from "../minigrid/registry.js";
+import type { ActionIndex } from "../minigrid/constants.js";
+import { collectDataset } from "../dataset/collect.js";
+import type { EpisodeRecord, Manifest, StepRecord } from "../dataset/record.js";
+import { BABYAI_SUBGOAL_PATTERN, BabyAIExpert, isBabyAI } from "./babyai.js";
+import { bruteForce } from "./brute-force.test-util.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "gridtune-babyai-test-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+const ENVS = ["BabyAI-GoToLocal-v0", "BabyAI-PickupLoc-v0", "BabyAI-PutNextLocalS5N3-v0"];
+const dir = join(scratch, "babyai");
+const t0 = performance.now();
+const collected = collectDataset({ envIds: ENVS, seeds: [0, 1, 2], episodes: 3, out: dir });
+const seconds = (performance.now() - t0) / 1000;
+
+function readLines<T>(path: string): T[] {
+  return readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l) as T);
+}
+
+test("BabyAI collection: bot episodes succeed, subgoals in the grammar, exact sets contain the bot's action where it is optimal", () => {
+  assert.ok(seconds < 20, `collection took ${seconds} s`);
+  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+  assert.ok(m.babyai, "the manifest has a babyai section");
+  const episodes = readLines<EpisodeRecord>(join(dir, "episodes.jsonl"));
+  const steps = readLines<StepRecord & { bot_optimal: boolean }>(join(dir, "steps.jsonl"));
+  assert.equal(episodes.length + m.babyai!.skipped.length, ENVS.length * 9);
+  for (const e of episodes) {
+    assert.equal(e.success, true, `${e.env_id} ${e.seed}/${e.episode}`);
+    assert.equal(e.planner, "bot");
+  }
+  let exact = 0;
+  for (const s of steps) {
+    assert.ok(s.subgoal.length > 0);
+    assert.match(s.subgoal, BABYAI_SUBGOAL_PATTERN);
+    if (s.optimal_exact) {
+      exact++;
+      assert.equal(s.optimal_actions.includes(s.action), s.bot_optimal);
+    } else {
+      assert.deepEqual(s.optimal_actions, [s.action]);
+    }
+  }
+  assert.ok(exact > steps.length / 2, `${exact} of ${steps.length} steps exact`);
+  for (const id of ENVS) assert.equal(m.babyai!.per_env[id]!.model_mismatches, 0);
+  assert.equal(collected.manifest.counts.episodes, episodes.length);
+});
+
+test("BabyAI collection: replaying the records through the engine reproduces states and outcomes", () => {
+  const steps = readLines<StepRecord>(join(dir, "steps.jsonl"));
+  const episodes = readLines<EpisodeRecord>(join(dir, "episodes.jsonl"));
+  for (const id of ENVS) {
+    const env = makeEnv(id);
+    for (const seed of [0, 1, 2]) {
+      for (let ep = 0; ep < 3; ep++) {
+        let obs = (ep === 0 ? env.reset({ seed }) : env.reset()).obs;
+        const mine = steps.filter((s) => s.env_id === id && s.seed === seed && s.episode === ep);
+        const rec = episodes.find((e) => e.env_id === id && e.seed === seed && e.episode === ep);
+        if (!rec) continue; // skipped (BotError)
+        assert.equal(mine.length, rec.length);
+        for (const s of mine) {
+          assert.equal(obs.mission, s.mission);
+          assert.deepEqual([env.agentPos[0], env.agentPos[1], env.agentDir], [...s.agent_pos, s.agent_dir]);
+          assert.deepEqual(Array.from(env.grid.encode()), s.grid);
+          const r = env.step(s.action);
+          assert.deepEqual([r.reward, r.terminated, r.truncated], [s.reward, s.terminated, s.truncated]);
+          obs = r.obs;
+        }
+      }
+    }
+  }
+});
+
+test("BabyAI exact optimal sets equal an independent brute-force search's (small instances)", (t) => {
+  let checked = 0;
+  for (const id of ["BabyAI-GoToObjS4-v0", "BabyAI-GoToLocalS5N2-v0"]) {
+    const env = makeEnv(id);
+    if (!isBabyAI(env)) throw new Error("not a BabyAI level");
+    const expert = new BabyAIExpert();
+    for (const seed of [0, 1]) {
+      env.reset({ seed });
+      let bf;
+      try {
+        bf = bruteForce(env, 15_000);
+      } catch {
+        continue;
+      }
+      expert.begin(env);
+      for (;;) {
+        const d = expert.act(env);
+        if (d.optimalExact) {
+          assert.deepEqual(d.optimalActions, bf.optimalSet(env), `${id} seed ${seed} step ${env.stepCount}`);
+          checked++;
+        }
+        const r = env.step(d.action as ActionIndex);
+        expert.observe(env, r);
+        if (r.terminated || r.truncated) break;
+      }
+    }
+  }
+  if (checked === 0) return t.skip("every instance was too large for the brute force");
+  assert.ok(checked > 0);
+  t.diagnostic(`${checked} exact steps checked`);
+});
+
+test("balrogTask classifies the five BALROG BabyAI mission kinds", async () => {
+  const { balrogTask, BALROG_BABYAI_TASKS } = await import("../dataset/presets.js");
+  const cases: [string, string | null][] = [
+    ["go to the red ball", "goto"],
+    ["pick up a blue key", "pickup"],
+    ["open the yellow door", "open"],
+    ["put the green box next to the purple ball", "putnext"],
+    ["pick up the blue box, then go to the red ball", "pick_up_seq_go_to"],
+    ["go to the red ball after you pick up the blue box", "pick_up_seq_go_to"],
+    ["go to the red ball and pick up a key", null],
+  ];
+  for (const [m, want] of cases) assert.equal(balrogTask(m), want, m);
+  assert.deepEqual(new Set(cases.map((c) => c[1]).filter((x) => x !== null)), new Set(BALROG_BABYAI_TASKS));
+});
