@@ -7,8 +7,23 @@
 
 const MASK16 = 0xffff;
 
-// PCG64 multiplier 0x2360ed051fc65da4_4385df649fccf645; its 16-bit limbs (least significant
-// first: f645 9fcc df64 4385 5da4 1fc6 ed05 2360) are written into step() below.
+// PCG64 multiplier 0x2360ed051fc65da4_4385df649fccf645; its 24-bit limbs (least significant
+// first) are written into step() below.
+const LIMB = 16777216; // 2^24
+type Limbs24 = [number, number, number, number, number, number];
+
+/** Four little-endian u32 words (a 128-bit value) as six 24-bit limbs. */
+function limbs24(w: readonly number[]): Limbs24 {
+  const [w0, w1, w2, w3] = w as [number, number, number, number];
+  return [
+    w0 & 0xffffff,
+    (w0 >>> 24) | ((w1 & 0xffff) << 8),
+    (w1 >>> 16) | ((w2 & 0xff) << 16),
+    w2 >>> 8,
+    w3 & 0xffffff,
+    w3 >>> 24,
+  ];
+}
 
 /** A seed as Gymnasium accepts it: a non-negative integer. */
 export type Seed = number | bigint;
@@ -92,24 +107,21 @@ export interface RngSnapshot {
  * numpy.random.Generator(PCG64(SeedSequence(seed))) — the calls Minigrid and BabyAI make.
  */
 export class NumpyGenerator {
-  // The state and increment as 16-bit limbs, least significant first, in plain fields: small
-  // integers that V8 keeps unboxed (about 20% faster than a typed array here).
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-  private s4 = 0;
-  private s5 = 0;
-  private s6 = 0;
-  private s7 = 0;
-  private readonly i0: number;
-  private readonly i1: number;
-  private readonly i2: number;
-  private readonly i3: number;
-  private readonly i4: number;
-  private readonly i5: number;
-  private readonly i6: number;
-  private readonly i7: number;
+  // The state and increment as six 24-bit limbs (the last holds 8 bits), least significant first,
+  // in plain fields: each column sum of limb products stays below 2^53, so doubles are exact, and
+  // 21 products per step instead of 36 with 16-bit limbs (about 2× faster).
+  private a0 = 0;
+  private a1 = 0;
+  private a2 = 0;
+  private a3 = 0;
+  private a4 = 0;
+  private a5 = 0;
+  private c0 = 0;
+  private c1 = 0;
+  private c2 = 0;
+  private c3 = 0;
+  private c4 = 0;
+  private c5 = 0;
   private hasUint32 = false;
   private uinteger = 0;
   /** Number of 64-bit outputs drawn since seeding. */
@@ -124,71 +136,65 @@ export class NumpyGenerator {
     const initstate32 = [w[2]!, w[3]!, w[0]!, w[1]!];
     const initseq32 = [w[6]!, w[7]!, w[4]!, w[5]!];
     // inc = (initseq << 1) | 1, mod 2^128
-    const inc: number[] = [];
+    const inc32: number[] = [];
     let carry = 1;
     for (let i = 0; i < 4; i++) {
       const x = initseq32[i]!;
-      const shifted = ((x << 1) | carry) >>> 0;
+      inc32.push(((x << 1) | carry) >>> 0);
       carry = x >>> 31;
-      inc.push(shifted & MASK16, shifted >>> 16);
     }
-    [this.i0, this.i1, this.i2, this.i3, this.i4, this.i5, this.i6, this.i7] = inc as [number, number, number, number, number, number, number, number];
+    [this.c0, this.c1, this.c2, this.c3, this.c4, this.c5] = limbs24(inc32);
     this.step();
     // state += initstate
-    const limbs = this.limbs();
+    const add = limbs24(initstate32);
+    const cur = [this.a0, this.a1, this.a2, this.a3, this.a4, this.a5];
     let c = 0;
-    for (let i = 0; i < 8; i++) {
-      const add = i % 2 === 0 ? initstate32[i >> 1]! & MASK16 : initstate32[i >> 1]! >>> 16;
-      const v = limbs[i]! + add + c;
-      limbs[i] = v % 65536;
-      c = v >= 65536 ? 1 : 0;
+    for (let i = 0; i < 6; i++) {
+      const base = i === 5 ? 256 : LIMB;
+      const v = cur[i]! + add[i]! + c;
+      cur[i] = v % base;
+      c = v >= base ? 1 : 0;
     }
-    [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7] = limbs as [number, number, number, number, number, number, number, number];
+    [this.a0, this.a1, this.a2, this.a3, this.a4, this.a5] = cur as Limbs24;
     this.step();
   }
 
-  private limbs(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.s4, this.s5, this.s6, this.s7];
-  }
-
-  /** state = state * MULT + inc (mod 2^128), schoolbook on 16-bit limbs, unrolled (every product < 2^32). */
+  /** state = state * MULT + inc (mod 2^128): schoolbook on 24-bit limbs, unrolled. */
   private step(): void {
-    const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3, s4 = this.s4, s5 = this.s5, s6 = this.s6, s7 = this.s7;
+    const a0 = this.a0, a1 = this.a1, a2 = this.a2, a3 = this.a3, a4 = this.a4, a5 = this.a5;
     let acc: number;
     let hi: number;
-    acc = this.i0 + s0 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s0 = acc - hi * 65536;
-    acc = hi + this.i1 + s0 * 0x9fcc + s1 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s1 = acc - hi * 65536;
-    acc = hi + this.i2 + s0 * 0xdf64 + s1 * 0x9fcc + s2 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s2 = acc - hi * 65536;
-    acc = hi + this.i3 + s0 * 0x4385 + s1 * 0xdf64 + s2 * 0x9fcc + s3 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s3 = acc - hi * 65536;
-    acc = hi + this.i4 + s0 * 0x5da4 + s1 * 0x4385 + s2 * 0xdf64 + s3 * 0x9fcc + s4 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s4 = acc - hi * 65536;
-    acc = hi + this.i5 + s0 * 0x1fc6 + s1 * 0x5da4 + s2 * 0x4385 + s3 * 0xdf64 + s4 * 0x9fcc + s5 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s5 = acc - hi * 65536;
-    acc = hi + this.i6 + s0 * 0xed05 + s1 * 0x1fc6 + s2 * 0x5da4 + s3 * 0x4385 + s4 * 0xdf64 + s5 * 0x9fcc + s6 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s6 = acc - hi * 65536;
-    acc = hi + this.i7 + s0 * 0x2360 + s1 * 0xed05 + s2 * 0x1fc6 + s3 * 0x5da4 + s4 * 0x4385 + s5 * 0xdf64 + s6 * 0x9fcc + s7 * 0xf645;
-    hi = Math.floor(acc / 65536);
-    this.s7 = acc - hi * 65536;
+    acc = this.c0 + a0 * 0xccf645;
+    hi = Math.floor(acc / LIMB);
+    this.a0 = acc - hi * LIMB;
+    acc = hi + this.c1 + a0 * 0xdf649f + a1 * 0xccf645;
+    hi = Math.floor(acc / LIMB);
+    this.a1 = acc - hi * LIMB;
+    acc = hi + this.c2 + a0 * 0xa44385 + a1 * 0xdf649f + a2 * 0xccf645;
+    hi = Math.floor(acc / LIMB);
+    this.a2 = acc - hi * LIMB;
+    acc = hi + this.c3 + a0 * 0x1fc65d + a1 * 0xa44385 + a2 * 0xdf649f + a3 * 0xccf645;
+    hi = Math.floor(acc / LIMB);
+    this.a3 = acc - hi * LIMB;
+    acc = hi + this.c4 + a0 * 0x60ed05 + a1 * 0x1fc65d + a2 * 0xa44385 + a3 * 0xdf649f + a4 * 0xccf645;
+    hi = Math.floor(acc / LIMB);
+    this.a4 = acc - hi * LIMB;
+    acc = hi + this.c5 + a0 * 0x000023 + a1 * 0x60ed05 + a2 * 0x1fc65d + a3 * 0xa44385 + a4 * 0xdf649f + a5 * 0xccf645;
+    this.a5 = acc % 256; // mod 2^128: the top limb keeps 8 bits
   }
 
   /** Advance and compute the XSL-RR output into outHi/outLo. */
   private next64(): void {
     this.step();
     this.draws++;
-    const xh = ((this.s7 * 65536 + this.s6) ^ (this.s3 * 65536 + this.s2)) >>> 0;
-    const xl = ((this.s5 * 65536 + this.s4) ^ (this.s1 * 65536 + this.s0)) >>> 0;
-    const rot = this.s7 >>> 10;
+    // lo64 = bits 0..63, hi64 = bits 64..127, each as two u32 halves read off the 24-bit limbs.
+    const loLo = (this.a0 | ((this.a1 & 0xff) << 24)) >>> 0;
+    const loHi = ((this.a1 >>> 8) | ((this.a2 & 0xffff) << 16)) >>> 0;
+    const hiLo = ((this.a2 >>> 16) | (this.a3 << 8)) >>> 0;
+    const hiHi = (this.a4 | (this.a5 << 24)) >>> 0;
+    const xh = (hiHi ^ loHi) >>> 0;
+    const xl = (hiLo ^ loLo) >>> 0;
+    const rot = hiHi >>> 26;
     if (rot === 0) {
       this.outHi = xh;
       this.outLo = xl;
@@ -320,10 +326,9 @@ export class NumpyGenerator {
 
   /** The 128-bit LCG state as 32 hex digits. */
   stateHex(): string {
-    return this.limbs()
-      .reverse()
-      .map((l) => l.toString(16).padStart(4, "0"))
-      .join("");
+    const limbs = [this.a0, this.a1, this.a2, this.a3, this.a4, this.a5];
+    const v = limbs.reduce((acc, l, i) => acc + (BigInt(l) << BigInt(24 * i)), 0n);
+    return v.toString(16).padStart(32, "0");
   }
 
   snapshot(): RngSnapshot {
