@@ -5,15 +5,28 @@
 import { ACTION_NAMES, ACTION_PHRASES, type ActionIndex } from "../minigrid/constants.js";
 
 export { ACTION_PHRASES };
+/**
+ * One of the seven action phrases the agent answers with (`turn left` … `done`), index-aligned with the
+ * action numbers.
+ */
 export type ActionPhrase = (typeof ACTION_PHRASES)[number];
+/** What the agent predicts: the next primitive `action`, or the next `subgoal` in words. */
 export type HintType = "action" | "subgoal";
+/** Every {@link HintType}, in the CLI's order. */
 export const HINT_TYPES: readonly HintType[] = ["action", "subgoal"];
+/** The four text encodings of an observation: `ascii`, `natural`, `tuples`, `relative`. */
 export type EncodingType = "ascii" | "natural" | "tuples" | "relative";
+/** Every {@link EncodingType}, in the CLI's order. */
 export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative"];
+/** What an encoding shows: the agent's egocentric view (`agent`) or the whole grid (`full`). */
 export type ViewType = "agent" | "full";
+/** Every {@link ViewType}. */
 export const VIEW_TYPES: readonly ViewType[] = ["agent", "full"];
 
-/** The subgoal verbs of the expert's grammar (src/expert/subgoal.ts), the categories of subgoal hints. */
+/**
+ * The subgoal verbs of the expert's grammar (src/expert/subgoal.ts), the categories of subgoal hints.
+ * BabyAI datasets add the bot's verb-less `explore` and `done`, which are categories of their own.
+ */
 export const SUBGOAL_VERBS = ["go to", "pick up", "open", "close", "drop"] as const;
 
 const ALIASES: Record<string, ActionIndex> = {};

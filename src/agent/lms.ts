@@ -29,6 +29,10 @@ import {
   type UsageTracker,
 } from "../lm/index.js";
 
+/**
+ * Options of {@link roleLM}: the role, the original tool's `groq` flag for a bare id, concurrency, usage
+ * tracking, cache and sampling defaults.
+ */
 export interface RoleLMOptions {
   role: LMRole;
   /** The original's `--<role>-groq` for a bare id (true → Groq, false → Ollama). */

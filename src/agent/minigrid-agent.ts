@@ -23,6 +23,10 @@ import { observationText, stepFromEnv } from "./observation.js";
 import { roleLM, type RoleLMOptions } from "./lms.js";
 import { OUTPUT_FIELD, agentSignature } from "./signature.js";
 
+/**
+ * How an agent reads and answers: its hint type, the encoding of its observation text, and the view
+ * encoded.
+ */
 export interface AgentSettings {
   hintType: HintType;
   encodingType: EncodingType;
@@ -50,6 +54,7 @@ export interface AgentAdvice {
   prediction: Prediction;
 }
 
+/** Options of {@link MinigridAgent.load}: another LM, settings for the file's LM, a warning callback. */
 export interface LoadAgentOptions {
   /** Use this LM instead of the one the file names. */
   lm?: LM;
@@ -58,6 +63,11 @@ export interface LoadAgentOptions {
   onWarning?: (message: string) => void;
 }
 
+/**
+ * The trained LLM agent (the original tool's `MinigridAgent`): one ChainOfThought predictor `act` that
+ * reads `observation` and answers `primitive_action` or `subgoal`. Load one with `await
+ * MinigridAgent.load(path)`; ask it with `forward({ observation })` or `advise(env)`.
+ */
 export class MinigridAgent extends Module {
   readonly act: ChainOfThought;
   readonly hintType: HintType;

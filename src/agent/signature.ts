@@ -11,6 +11,7 @@
 import { InputField, OutputField, Signature } from "../dspy/index.js";
 import { ACTION_PHRASES, type HintType } from "./actions.js";
 
+/** The agent signature's instructions, per hint type (the starting point MIPROv2 improves on). */
 export const AGENT_INSTRUCTIONS: Record<HintType, string> = {
   action:
     "You are an agent in a Minigrid grid world. Read the observation (the encoded state and the mission) " +
@@ -23,6 +24,10 @@ export const AGENT_INSTRUCTIONS: Record<HintType, string> = {
 /** The output field of each hint type. */
 export const OUTPUT_FIELD: Record<HintType, "primitive_action" | "subgoal"> = { action: "primitive_action", subgoal: "subgoal" };
 
+/**
+ * The agent's signature for a hint type: input `observation`, output `primitive_action` (one of the action
+ * phrases) or `subgoal`.
+ */
 export function agentSignature(hint: HintType): Signature {
   const observation = InputField({ desc: "Textual encoding of the env state, with the mission" });
   if (hint === "action") {

@@ -20,6 +20,10 @@ import type { ProgressCallback } from "../util/progress.js";
 import { BABYAI_NOTE, DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type BabyAIStats, type SkippedEpisode, type EnvCounts, type EpisodeRecord, type Manifest } from "./record.js";
 import { GRIDTUNE_VERSION, MINIGRID_VERSION } from "./versions.js";
 
+/**
+ * What to collect: env ids, seeds, episodes per (env, seed), an optional max-steps override, and the
+ * output directory.
+ */
 export interface CollectOptions {
   envIds: string[];
   seeds: number[];
@@ -36,6 +40,7 @@ export interface CollectOptions {
   onProgress?: ProgressCallback;
 }
 
+/** A finished collection: its directory, its manifest and the seconds it took. */
 export interface CollectResult {
   dir: string;
   manifest: Manifest;
@@ -92,6 +97,10 @@ function carryingOf(env: MiniGridEnv): string {
   return env.carrying ? `[${JSON.stringify(env.carrying.type)},${JSON.stringify(env.carrying.color)}]` : "null";
 }
 
+/**
+ * Collects expert demonstrations into a new dataset directory, synchronously (what `gridtune collect`
+ * runs); {@link collect} is the async form with a signal. The directory appears only when complete.
+ */
 export function collectDataset(opts: CollectOptions): CollectResult {
   const t0 = performance.now();
   if (opts.envIds.length === 0) throw new UserError("no envs to collect");

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { UserError } from "../util/errors.js";
 import { DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type EpisodeRecord, type Manifest, type StepRecord } from "./record.js";
 
+/** A dataset directory or file is missing or malformed; the message names the file (and line). */
 export class DatasetError extends UserError {
   constructor(message: string) {
     super(message);
@@ -19,6 +20,7 @@ export class DatasetError extends UserError {
   }
 }
 
+/** An opened dataset directory: its manifest and the paths of its step and episode files. */
 export interface Dataset {
   dir: string;
   manifest: Manifest;

@@ -3,6 +3,7 @@ import { UnknownEnvError } from "../minigrid/errors.js";
 import { envRegistration } from "../minigrid/registry.js";
 import { UserError } from "../util/errors.js";
 
+/** Named env lists for `--envs` / {@link resolveEnvs}; `9env` is the original tool's nine environments. */
 export const PRESETS: Record<string, readonly string[]> = {
   "9env": [
     "MiniGrid-Empty-8x8-v0",

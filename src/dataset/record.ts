@@ -13,9 +13,13 @@
  */
 import type { ActionIndex } from "../minigrid/constants.js";
 
+/** The dataset format id written in every manifest (`gridtune-dataset/1`). */
 export const DATASET_FORMAT = "gridtune-dataset/1";
+/** The manifest's file name inside a dataset directory. */
 export const MANIFEST_FILE = "manifest.json";
+/** The episode file's name inside a dataset directory (one JSON line per episode). */
 export const EPISODES_FILE = "episodes.jsonl";
+/** The step file's name inside a dataset directory (one JSON line per step). */
 export const STEPS_FILE = "steps.jsonl";
 
 /** One step: the state in which the action is taken, the action, and what it returned. */
@@ -42,6 +46,10 @@ export interface StepRecord {
   truncated: boolean;
 }
 
+/**
+ * One line of `episodes.jsonl`: an episode's env, seed and number, length, success, return and how the
+ * expert planned it.
+ */
 export interface EpisodeRecord {
   env_id: string;
   seed: number;
@@ -65,6 +73,7 @@ export interface CollectOptionsRecord {
   max_steps: number | null;
 }
 
+/** Per-env counts in a manifest: episodes, steps, successes and fully exact episodes. */
 export interface EnvCounts {
   episodes: number;
   steps: number;
@@ -73,6 +82,10 @@ export interface EnvCounts {
   exact_episodes: number;
 }
 
+/**
+ * A dataset's `manifest.json`: format, versions, the collection options, counts per env and per action,
+ * and the file names.
+ */
 export interface Manifest {
   format: typeof DATASET_FORMAT;
   versions: { gridtune: string; minigrid: string; node: string };
@@ -103,6 +116,10 @@ export interface SkippedEpisode {
   error: string;
 }
 
+/**
+ * Per-env notes on BabyAI episodes in a manifest: how often the bot's action lay outside the optimal set
+ * and how often the exact model was contradicted.
+ */
 export interface BabyAIStats {
   /** Steps whose bot action lay outside the exact optimal set (the recorded action is the bot's anyway). */
   bot_suboptimal_steps: number;

@@ -14,12 +14,14 @@ import { UserError } from "../util/errors.js";
 import { formatCategories, indexDataset, openDataset, readSteps, type Dataset, type StepIndex } from "./load.js";
 import type { StepRecord } from "./record.js";
 
+/** Fractions of the episodes in the train, validation and test splits (normalised by their sum). */
 export interface SplitFractions {
   train: number;
   validation: number;
   test: number;
 }
 
+/** Options of {@link loadDataset}: steps per category, the seed, the split fractions and a log callback. */
 export interface LoadOptions {
   /** Steps to sample per category (all of a category when it has fewer); omit to keep every step. */
   samplesPerCategory?: number;
@@ -31,6 +33,10 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * A loaded dataset: the train, validation and test steps (split by episode) with the dataset and its
+ * index.
+ */
 export interface Demonstrations {
   dataset: Dataset;
   index: StepIndex;
@@ -77,6 +83,10 @@ export function splitEpisodes(nEpisodes: number, fractions: SplitFractions, rng:
   return out;
 }
 
+/**
+ * Loads a dataset directory: optional stratified sampling per ground-truth action, then a seeded split by
+ * episode (80/10/10 by default); logs the original tool's lines. Exported as {@link loadDataset}.
+ */
 export async function loadDemonstrations(dir: string, opts: LoadOptions = {}): Promise<Demonstrations> {
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? 0;

@@ -11,11 +11,16 @@ import { type CallOptions, type Inputs, Module } from "./module.js";
 import { Predict, type PredictCallOptions, type PredictOptions } from "./predict.js";
 import { type FieldOptions, OutputField, type Signature, ensureSignature } from "./signature.js";
 
+/** Options of {@link ChainOfThought}: those of {@link Predict} and the reasoning field. */
 export interface ChainOfThoughtOptions extends PredictOptions {
   /** A different reasoning field (DSPy's `rationale_field`); defaults to `${reasoning}`, `str`. */
   rationaleField?: FieldOptions;
 }
 
+/**
+ * DSPy's ChainOfThought: a {@link Predict} whose signature gains a `reasoning` output before the others;
+ * the inner predictor is `predict`.
+ */
 export class ChainOfThought extends Module {
   readonly predict: Predict;
 

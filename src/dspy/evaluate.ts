@@ -33,6 +33,10 @@ export interface Program {
   call(inputs: Inputs, options?: CallOptions): Promise<Prediction>;
 }
 
+/**
+ * Options of {@link Evaluate} (exported as `EvaluateProgramOptions`): the dev set, the metric,
+ * concurrency, error tolerance, progress and call options.
+ */
 export interface EvaluateOptions {
   devset: readonly Example[];
   metric: Metric;
@@ -63,6 +67,10 @@ export interface EvaluationRecord {
   error?: unknown;
 }
 
+/**
+ * What {@link Evaluate} returns: the score (0–100, DSPy's scale), one record per example, and the number
+ * of failures.
+ */
 export interface EvaluationResult {
   /** `round(100 * Σscores / n, 2)`. */
   score: number;
@@ -72,6 +80,10 @@ export interface EvaluationResult {
   errorCount: number;
 }
 
+/**
+ * DSPy's Evaluate: runs a program over a dev set concurrently and scores it with a metric; `run(program)`
+ * returns an {@link EvaluationResult}.
+ */
 export class Evaluate {
   constructor(readonly options: EvaluateOptions) {}
 

@@ -13,6 +13,10 @@ import type { Usage } from "../lm/types.js";
 /** Anything that can become an Example's fields. */
 export type ExampleLike = Example | Readonly<Record<string, unknown>>;
 
+/**
+ * One record of named values (DSPy's Example): a row of a train or dev set, or a demo. `withInputs(...)`
+ * marks which keys are inputs; the rest are labels.
+ */
 export class Example {
   protected store: Record<string, unknown>;
   /** The input keys set by {@link withInputs}, or null if never set. */

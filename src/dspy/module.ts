@@ -94,6 +94,10 @@ export function deepcopyValue(v: unknown, memo: Map<object, unknown>): unknown {
   return v;
 }
 
+/**
+ * A DSPy program: subclass it, keep predictors as properties and implement `forward`. `call(inputs)` runs
+ * it; `save`/`load` use DSPy's JSON state; `setLM` gives every predictor an LM.
+ */
 export abstract class Module {
   /** A compiled (optimized) sub-module is frozen: its predictors are not listed by its parents. */
   compiled = false;

@@ -50,6 +50,10 @@ function addUsage(total: Usage | undefined, u: Usage | undefined): Usage | undef
   };
 }
 
+/**
+ * DSPy's Predict: one LM call for a signature, through an adapter, with few-shot demos; the basic
+ * predictor every program is built of.
+ */
 export class Predict extends Module {
   signature: Signature;
   /** Few-shot demos: records with input and output fields (extra keys such as `augmented` are kept). */

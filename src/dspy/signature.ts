@@ -23,6 +23,7 @@
 import { type FieldType, type LiteralValue, sameFieldType } from "./field-types.js";
 import { pyCapitalize, pyCleandoc, pyIsUpper } from "./pycompat.js";
 
+/** Whether a signature field is an `input` or an `output`. */
 export type FieldKind = "input" | "output";
 
 /** One field of a signature. */
@@ -112,6 +113,11 @@ function makeField(name: string, decl: FieldDeclaration): SignatureField {
 /** A signature's fields: a record of declarations in order, or complete fields. */
 export type FieldsSpec = Readonly<Record<string, FieldDeclaration>> | readonly SignatureField[];
 
+/**
+ * A DSPy signature: typed input and output fields and the instructions. Build one with
+ * `Signature.parse("a, b -> c")` or `new Signature({ a: InputField(), c: OutputField() }, instructions)`;
+ * signatures are immutable.
+ */
 export class Signature {
   /** Inputs first, then outputs (DSPy's `fields`). */
   readonly fields: readonly SignatureField[];

@@ -22,6 +22,7 @@ const DOOR_CHAR = ["O", "D", "L"]; // open, closed, locked
 const COLOR_CHAR: Record<Color, string> = { red: "r", green: "g", blue: "b", purple: "p", yellow: "y", grey: "e" };
 const AGENT = [">>", "vv", "<<", "^^"];
 
+/** The legend line the `ascii` encoding ends with (its tokens for objects, colours and the agent). */
 export const ASCII_LEGEND =
   "Legend: .. empty, ?? unseen, W wall, F floor, G goal, V lava, K key, A ball, B box, D closed door, O open door, L locked door; " +
   "second letter = colour (r red, g green, b blue, p purple, y yellow, e grey); ^^ >> vv << = you, pointing where you face.";
@@ -88,6 +89,10 @@ export function encodeAscii(inp: EncodingInput, view: "agent" | "full"): string 
   return lines.join("\n");
 }
 
+/**
+ * What {@link decodeAscii} reads back from an `ascii` encoding: mission, direction, carried object and the
+ * cells.
+ */
 export interface DecodedAscii {
   mission: string;
   direction: number;

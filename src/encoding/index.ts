@@ -9,11 +9,16 @@ import { encodeNatural } from "./natural.js";
 import { encodeRelative } from "./relative.js";
 import { encodeTuples } from "./tuples.js";
 
+/** Options of {@link encode}: the encoding type and the view (`agent`, the default, or `full`). */
 export interface EncodeOptions {
   type: EncodingType;
   view?: EncodingView;
 }
 
+/**
+ * Writes an observation or a dataset step as text for the LLM in one of four encodings, for the agent's
+ * view or the full grid (which needs a step record); every encoding starts with the mission.
+ */
 export function encode(input: Encodable, opts: EncodeOptions): string {
   const view = opts.view ?? "agent";
   if (view !== "agent" && view !== "full") throw new EncodingError(`unknown view '${String(view)}': use "agent" or "full"`);

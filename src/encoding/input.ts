@@ -9,6 +9,7 @@ import type { StepRecord } from "../dataset/record.js";
 
 export type EncodingType = "ascii" | "natural" | "tuples" | "relative";
 export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative"];
+/** What {@link encode} shows: the agent's view or the full grid. */
 export type EncodingView = "agent" | "full";
 
 /** A normalised input. */
@@ -27,8 +28,10 @@ export interface EncodingInput {
   agentPos?: [number, number];
 }
 
+/** What {@link encode} accepts: a dataset step record, a live observation, or an {@link EncodingInput}. */
 export type Encodable = StepRecord | Observation | EncodingInput;
 
+/** An input cannot be encoded (no image, a full view without the grid, an unknown type or view). */
 export class EncodingError extends Error {
   constructor(message: string) {
     super(message);

@@ -48,6 +48,10 @@ export function encodeTuples(inp: EncodingInput, view: "agent" | "full"): string
   return lines.join("\n");
 }
 
+/**
+ * What {@link decodeTuples} reads back from a `tuples` encoding: mission, direction, carried object and
+ * the cells.
+ */
 export interface DecodedTuples {
   mission: string;
   direction: number;

@@ -26,8 +26,13 @@ import type { ExpertDecision, PlanningModel } from "./model.js";
 import { ruleFor } from "./rules.js";
 import { Plan, SearchBudgetError, search } from "./search.js";
 
+/**
+ * How the expert planned an episode: on the grid model, on a clone of the env, approximately, for dynamic
+ * obstacles, or not at all.
+ */
 export type PlannerKind = "grid" | "env" | "approx" | "dynamic" | "none";
 
+/** Options of {@link Expert}: the planning model and the search budget. */
 export interface ExpertOptions {
   /** Which model to plan on: "auto" (default), or force "grid" / "env" (tests compare them). */
   model?: "auto" | "grid" | "env";
@@ -53,6 +58,10 @@ export function envFamily(env: MiniGridEnv): string {
   }
 }
 
+/**
+ * The optimal expert: `act(env)` plans on the full state and returns the action it takes, the set of
+ * optimal actions and the current subgoal.
+ */
 export class Expert {
   /** Times an executed step left the plan (0 unless a model disagrees with the env). */
   mismatches = 0;

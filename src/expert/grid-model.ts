@@ -42,6 +42,7 @@ export const OBJ0 = 3;
 const KIND_OF: Record<string, number> = { door: K_DOOR, key: K_KEY, ball: K_BALL, box: K_BOX };
 const STATIC_OF: Record<string, number> = { wall: S_WALL, goal: S_GOAL, lava: S_LAVA, floor: S_FLOOR };
 
+/** The expert has no planning model for this env. */
 export class UnsupportedEnvError extends Error {
   constructor(message: string) {
     super(message);

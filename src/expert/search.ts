@@ -25,6 +25,7 @@ const SUCCESS = -2;
 const DEAD = -3;
 const UNSEEN = -1;
 
+/** The expert's exact search visited more states than its budget allows. */
 export class SearchBudgetError extends Error {
   constructor(readonly nodes: number) {
     super(`the exact search passed its budget of ${nodes} states`);

@@ -13,6 +13,7 @@ import type { ChatMessage, ChatOptions, Usage } from "./types.js";
 
 const SCHEMA_VERSION = 1;
 
+/** A reply stored in the response cache: its text and the usage it cost when first made. */
 export interface CachedResponse {
   text: string;
   usage: Usage;
@@ -48,6 +49,10 @@ export function cacheKey(model: string, messages: readonly ChatMessage[], option
   return createHash("sha256").update(material).digest("hex");
 }
 
+/**
+ * The SQLite response cache every {@link ManagedLM} reads first: keyed by model, messages and sampling
+ * options, so a repeated request costs nothing.
+ */
 export class ResponseCache {
   readonly path: string;
   private readonly db: Database.Database;

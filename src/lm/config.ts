@@ -17,10 +17,17 @@ import { join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { ModelSpecError, registerSecret } from "./errors.js";
 
+/** Groq's OpenAI-compatible endpoint, used unless `GROQ_BASE_URL` says otherwise. */
 export const DEFAULT_GROQ_BASE_URL = "https://api.groq.com/openai/v1";
+/** OpenAI's endpoint, used unless `OPENAI_BASE_URL` says otherwise. */
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+/** The Ollama server used unless `OLLAMA_HOST` says otherwise. */
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
 
+/**
+ * The LM configuration read from the environment and `.env`: API keys, endpoints, the Ollama host and the
+ * cache directory.
+ */
 export interface LMConfig {
   groqApiKey?: string;
   openaiApiKey?: string;
@@ -32,6 +39,7 @@ export interface LMConfig {
   cacheDir: string;
 }
 
+/** Options of {@link loadLMConfig}: the environment, the `.env` file and the working directory to read. */
 export interface LoadConfigOptions {
   /** The environment to read; default `process.env`. */
   env?: NodeJS.ProcessEnv;

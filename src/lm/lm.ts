@@ -21,8 +21,13 @@ import { OllamaProvider } from "./providers/ollama.js";
 import type { LlamaCppOptions } from "./providers/llamacpp.js";
 import { LlamaCppProvider, defaultModelsDir } from "./providers/llamacpp.js";
 
+/** Sampling settings an LM sends on every call unless the call sets its own. */
 export type SamplingDefaults = Pick<ChatOptions, "temperature" | "maxTokens" | "topP" | "stop" | "seed">;
 
+/**
+ * Options of {@link lm}: role, provider selection, endpoint and key, cache, usage tracker, retries, rate
+ * limits, timeout, sampling defaults and llama.cpp settings.
+ */
 export interface LMOptions {
   /** The role calls are accounted to when a call names none; also picks the provider of a bare id. */
   role?: LMRole;
@@ -322,6 +327,7 @@ export const SOURCE_DEFAULTS = {
   openai: "openai/gpt-4o-mini",
 } as const;
 
+/** The sources of {@link configureLM}: `local` (Ollama), `groq`, `openai`. */
 export type LMSource = keyof typeof SOURCE_DEFAULTS;
 
 /**

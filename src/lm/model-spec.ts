@@ -15,8 +15,10 @@ import type { LMConfig } from "./config.js";
 import { loadLMConfig, validateBaseUrl } from "./config.js";
 import { MissingCredentialError, ModelSpecError } from "./errors.js";
 
+/** The LM providers: Groq, OpenAI, any OpenAI-compatible server, Ollama, and embedded llama.cpp. */
 export type ProviderName = "groq" | "openai" | "openai-compatible" | "ollama" | "llamacpp";
 
+/** Every {@link ProviderName}: the prefixes a model id may start with. */
 export const PROVIDERS: readonly ProviderName[] = ["groq", "openai", "openai-compatible", "ollama", "llamacpp"];
 
 /** Other spellings accepted for a prefix (LiteLLM/DSPy's `ollama_chat/`, …). */
@@ -27,6 +29,10 @@ const PREFIX_ALIASES: Record<string, ProviderName> = {
   llama_cpp: "llamacpp",
 };
 
+/**
+ * A model id resolved: the canonical `<provider>/<model>` id, the provider, the model name and any base
+ * URL.
+ */
 export interface ModelSpec {
   /** Canonical id, `<provider>/<model>`: what results, caches and usage reports name. */
   id: string;
@@ -37,6 +43,10 @@ export interface ModelSpec {
   baseUrl?: string;
 }
 
+/**
+ * Options of {@link resolveModelSpec}: the original tool's `groq` flag and the role (for a bare id), and a
+ * base URL.
+ */
 export interface ResolveOptions {
   /** The original pipeline's `--<role>-groq` boolean, for a bare id. */
   groq?: boolean;

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { LMError } from "./errors.js";
 
+/** A model's price in US dollars per million prompt and completion tokens. */
 export interface ModelPrice {
   /** USD per 1M prompt tokens. */
   input: number;
@@ -17,6 +18,7 @@ export interface ModelPrice {
 /** Keys are canonical model ids (`<provider>/<model>`). */
 export type PriceTable = Record<string, ModelPrice>;
 
+/** Prices of the hosted models gridtune knows (USD per million tokens); local models cost nothing. */
 export const DEFAULT_PRICES: Readonly<PriceTable> = {
   // Groq
   "groq/llama-3.3-70b-versatile": { input: 0.59, output: 0.79 },

@@ -8,6 +8,7 @@
  */
 import type { ProviderName } from "./model-spec.js";
 
+/** How much an LM server may be sent: requests in flight, and requests and tokens per minute. */
 export interface RateLimits {
   /** Requests in flight at once. */
   concurrency: number;
@@ -17,6 +18,7 @@ export interface RateLimits {
   tokensPerMinute?: number;
 }
 
+/** The limits per provider (Groq's are its free tier's); override them with `lm(id, { limits })`. */
 export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
   groq: { concurrency: 4, requestsPerMinute: 30, tokensPerMinute: 12_000 },
   openai: { concurrency: 8, requestsPerMinute: 500 },
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
 
 const WINDOW_MS = 60_000;
 
+/** A slot granted by a {@link RateLimiter}; release it when the request ends. */
 export interface Permit {
   /** Frees the concurrency slot; `actualTokens` replaces the estimate in the token window. */
   release(actualTokens?: number): void;
@@ -45,6 +48,10 @@ interface WindowEntry {
   tokens: number;
 }
 
+/**
+ * Paces requests to one server: concurrency, requests and tokens per minute, and a pause for everyone
+ * after a 429 with Retry-After.
+ */
 export class RateLimiter {
   private inFlight = 0;
   private readonly queue: Waiter[] = [];

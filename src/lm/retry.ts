@@ -6,6 +6,7 @@
 import type { AttemptFailure } from "./errors.js";
 import { ProviderFailure, RetriesExhaustedError, UnreachableHostError } from "./errors.js";
 
+/** How a failed LM request is retried: attempts, backoff base and cap, and a callback per retry. */
 export interface RetryOptions {
   /** Requests sent at most, the first included. Default 5. */
   maxAttempts: number;
@@ -23,6 +24,7 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; failure: AttemptFailure }) => void;
 }
 
+/** The default retry policy: 5 attempts, 1 s backoff doubling to 30 s. */
 export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 5,
   baseDelayMs: 1000,

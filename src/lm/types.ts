@@ -5,6 +5,7 @@
 
 export type MessageRole = "system" | "user" | "assistant";
 
+/** One chat message: a role (`system`, `user`, `assistant`) and its text. */
 export interface ChatMessage {
   role: MessageRole;
   content: string;
@@ -13,6 +14,10 @@ export interface ChatMessage {
 /** Who is calling, for usage and cost accounting. */
 export type LMRole = "teacher" | "student" | "assessor" | "proposer" | (string & {});
 
+/**
+ * Options of one {@link LM} call: sampling settings, a rollout id, a response format, the role it is
+ * accounted to, cache bypass and a signal.
+ */
 export interface ChatOptions {
   temperature?: number;
   maxTokens?: number;
@@ -30,12 +35,14 @@ export interface ChatOptions {
   signal?: AbortSignal;
 }
 
+/** Tokens a call used: prompt, completion and total. */
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
 }
 
+/** An LM's answer: the text, the usage, whether it came from the cache, and the model. */
 export interface ChatResult {
   text: string;
   usage: Usage;
@@ -45,6 +52,10 @@ export interface ChatResult {
   model: string;
 }
 
+/**
+ * The one interface every language model implements: `chat(messages, options)`. Make one with {@link lm}
+ * or {@link configureLM}.
+ */
 export interface LM {
   /** The full model id, e.g. `groq/llama-3.3-70b-versatile`, `ollama/llama3.1:70b`, `llamacpp/./m.gguf`. */
   readonly model: string;

@@ -7,6 +7,7 @@ import type { LMRole, Usage } from "./types.js";
 import type { PriceTable } from "./prices.js";
 import { DEFAULT_PRICES, costOf } from "./prices.js";
 
+/** Calls (cached and failed among them), tokens and dollars, summed. */
 export interface UsageTotals {
   calls: number;
   cachedCalls: number;
@@ -17,6 +18,10 @@ export interface UsageTotals {
   costUsd: number;
 }
 
+/**
+ * A {@link UsageTracker}'s totals: overall, per role, per model, per role and model, and the models
+ * without a price.
+ */
 export interface UsageSnapshot {
   total: UsageTotals;
   byRole: Record<string, UsageTotals>;
@@ -27,6 +32,7 @@ export interface UsageSnapshot {
   unpricedModels: string[];
 }
 
+/** One call as reported to a {@link UsageTracker}. */
 export interface UsageEvent {
   model: string;
   role?: LMRole;
@@ -42,6 +48,9 @@ function zero(): UsageTotals {
 /** Role of a call made without one. */
 export const UNSPECIFIED_ROLE = "unspecified";
 
+/**
+ * Counts calls, tokens and cost per role and model for the LMs that report to it; `snapshot()` reads them.
+ */
 export class UsageTracker {
   private readonly prices: PriceTable;
   private readonly table = new Map<string, Map<string, UsageTotals>>();

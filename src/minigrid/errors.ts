@@ -1,6 +1,7 @@
 /** Engine errors: each says what the user did and how to fix it. */
 import { ACTION_NAMES } from "./constants.js";
 
+/** `step()` was called before the first `reset()`. */
 export class EnvNotResetError extends Error {
   constructor() {
     super("Cannot call env.step() before calling env.reset()");
@@ -8,6 +9,7 @@ export class EnvNotResetError extends Error {
   }
 }
 
+/** `step()` was given something other than an integer 0–6. */
 export class InvalidActionError extends Error {
   constructor(readonly action: unknown) {
     super(
@@ -17,6 +19,7 @@ export class InvalidActionError extends Error {
   }
 }
 
+/** No env is registered under this id; `suggestions` holds the closest ids. */
 export class UnknownEnvError extends Error {
   constructor(
     readonly envId: string,

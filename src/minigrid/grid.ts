@@ -11,6 +11,10 @@ import { pooledBytes } from "./byte-pool.js";
 const SHARED_WALL = new Wall();
 const sharedWall = (): WorldObj => SHARED_WALL;
 
+/**
+ * The world grid: a width × height array of world objects (or null for empty cells), with Minigrid's wall
+ * helpers and encoding.
+ */
 export class Grid {
   /** Row-major cells (index y*width + x). Write through set(), which keeps `codes` in sync. */
   readonly cells: (WorldObj | null)[];

@@ -19,13 +19,19 @@ export interface Observation {
   mission: string;
 }
 
+/** The info dictionary `reset` and `step` return (empty for most envs). */
 export type Info = Record<string, unknown>;
 
+/** What `reset()` returns: the first observation and the info. */
 export interface ResetResult {
   obs: Observation;
   info: Info;
 }
 
+/**
+ * What `step(action)` returns: the observation, the reward, whether the episode ended (`terminated`) or
+ * was cut off (`truncated`), and the info.
+ */
 export interface StepResult {
   obs: Observation;
   reward: number;
@@ -44,6 +50,7 @@ export interface MiniGridOptions {
   agentViewSize?: number;
 }
 
+/** Where `placeObj` / `placeAgent` may put something: a rectangle, a rejection test and a try limit. */
 export interface PlaceOptions {
   top?: Point | null;
   size?: Point | null;
@@ -64,6 +71,10 @@ const WALL = OBJECT_TO_IDX.wall;
 const DOOR = OBJECT_TO_IDX.door;
 const GREY = COLOR_TO_IDX.grey;
 
+/**
+ * The env base class, as Minigrid's `MiniGridEnv` with Gymnasium's contract: `reset({ seed })` and
+ * `step(action)`. Subclass it and implement `genGrid` for an env of your own.
+ */
 export abstract class MiniGridEnv {
   /** The registered id this env was made under, when made through makeEnv. */
   envId = "";

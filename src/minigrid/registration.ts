@@ -1,6 +1,7 @@
 /** What a family file declares for each registered id: the id, its constructor and its keyword options. */
 import type { MiniGridEnv } from "./minigrid-env.js";
 
+/** A registered env id: its family, the options registered with it, and its constructor. */
 export interface EnvRegistration {
   /** The Gymnasium id, e.g. `MiniGrid-DoorKey-8x8-v0`. */
   id: string;

@@ -19,6 +19,7 @@ export function listEnvIds(prefix = ""): string[] {
   return [...registry.keys()].filter((id) => id.startsWith(prefix)).sort();
 }
 
+/** The registration of an env id; an unknown id throws {@link UnknownEnvError} with the closest ids. */
 export function envRegistration(id: string): EnvRegistration {
   const r = registry.get(id);
   if (!r) throw new UnknownEnvError(id, closestIds(id));

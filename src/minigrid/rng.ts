@@ -28,6 +28,7 @@ function limbs24(w: readonly number[]): Limbs24 {
 /** A seed as Gymnasium accepts it: a non-negative integer. */
 export type Seed = number | bigint;
 
+/** A seed is not a non-negative integer. */
 export class SeedError extends Error {
   constructor(seed: unknown) {
     super(`invalid seed ${String(seed)}: a seed must be a non-negative integer`);

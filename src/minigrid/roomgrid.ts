@@ -5,6 +5,7 @@ import { MiniGridEnv, type MiniGridOptions } from "./minigrid-env.js";
 import { PlacementError } from "./errors.js";
 import { Ball, Box, Door, Key, WorldObj, type Point } from "./world-object.js";
 
+/** The kinds of object a room-grid level adds: key, ball, box. */
 export type ObjKind = "key" | "ball" | "box";
 
 /** Rejects cells within Manhattan distance 1 of the agent's start. */
@@ -13,6 +14,7 @@ export function rejectNextTo(env: MiniGridEnv, pos: Point): boolean {
   return Math.abs(sx - pos[0]) + Math.abs(sy - pos[1]) < 2;
 }
 
+/** One room of a {@link RoomGrid}: its position, size, doors and neighbours. */
 export class Room {
   /** Per side (0 right, 1 down, 2 left, 3 up): a door, true for a removed wall, or null. */
   doors: (Door | true | null)[] = [null, null, null, null];
@@ -33,12 +35,17 @@ export class Room {
   }
 }
 
+/** Options of {@link RoomGrid}: room size, rows and columns of rooms, and the env options. */
 export interface RoomGridOptions extends Omit<MiniGridOptions, "width" | "height" | "gridSize" | "seeThroughWalls"> {
   roomSize?: number;
   numRows?: number;
   numCols?: number;
 }
 
+/**
+ * A grid of rooms connected by doors (Minigrid's `RoomGrid`), the base of the BabyAI levels and several
+ * Minigrid envs.
+ */
 export abstract class RoomGrid extends MiniGridEnv {
   readonly roomSize: number;
   readonly numRows: number;

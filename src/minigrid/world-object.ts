@@ -1,6 +1,7 @@
 /** World objects: each knows whether it can be overlapped, picked up, seen through, and how it encodes. */
 import { COLOR_TO_IDX, IDX_TO_COLOR, IDX_TO_OBJECT, OBJECT_TO_IDX, type Color, type ObjectType } from "./constants.js";
 
+/** A cell position `[x, y]`: x the column, y the row, origin top-left. */
 export type Point = [number, number];
 
 /** What an object needs from the env when toggled (kept minimal to avoid a cycle). */
@@ -9,6 +10,10 @@ export interface ToggleContext {
   grid: { set(x: number, y: number, v: WorldObj | null): void };
 }
 
+/**
+ * Base class of everything that can occupy a cell (Minigrid's `WorldObj`): type, colour, and what the
+ * agent can do with it.
+ */
 export abstract class WorldObj {
   // The fields are declared and assigned in the constructor, not initialised as class fields: a
   // base-class field initialiser shared by many subclasses goes megamorphic in V8 and makes every
@@ -88,6 +93,7 @@ export abstract class WorldObj {
   }
 }
 
+/** The goal square: stepping on it ends the episode with a reward. */
 export class Goal extends WorldObj {
   constructor(color: Color = "green") {
     super("goal", color);
@@ -100,6 +106,7 @@ export class Goal extends WorldObj {
   }
 }
 
+/** A coloured floor tile the agent can walk over. */
 export class Floor extends WorldObj {
   constructor(color: Color = "blue") {
     super("floor", color);
@@ -112,6 +119,7 @@ export class Floor extends WorldObj {
   }
 }
 
+/** Lava: stepping on it ends the episode with no reward. */
 export class Lava extends WorldObj {
   constructor() {
     super("lava", "red");
@@ -124,6 +132,7 @@ export class Lava extends WorldObj {
   }
 }
 
+/** A wall. */
 export class Wall extends WorldObj {
   constructor(color: Color = "grey") {
     super("wall", color);
@@ -136,6 +145,7 @@ export class Wall extends WorldObj {
   }
 }
 
+/** A door: open, closed or locked; a locked door opens with the key of its colour. */
 export class Door extends WorldObj {
   constructor(
     color: Color,
@@ -173,6 +183,7 @@ export class Door extends WorldObj {
   }
 }
 
+/** A key the agent can pick up; it unlocks the door of its colour. */
 export class Key extends WorldObj {
   constructor(color: Color = "blue") {
     super("key", color);
@@ -185,6 +196,7 @@ export class Key extends WorldObj {
   }
 }
 
+/** A ball the agent can pick up. */
 export class Ball extends WorldObj {
   constructor(color: Color = "blue") {
     super("ball", color);
@@ -197,6 +209,7 @@ export class Ball extends WorldObj {
   }
 }
 
+/** A box the agent can pick up; toggling it reveals what it contains. */
 export class Box extends WorldObj {
   constructor(color: Color, contains: WorldObj | null = null) {
     super("box", color);

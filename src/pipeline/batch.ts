@@ -9,6 +9,7 @@ import { loadBatchConfig, resolveConfig, type FinetuneConfig } from "./config.js
 import { finetune, type FinetuneHooks, type FinetuneResult } from "./finetune.js";
 import { table } from "./report.js";
 
+/** One model of a batch: its name, whether it completed, its accuracy, files, error, time, calls and cost. */
 export interface BatchRunResult {
   name: string;
   status: "completed" | "failed";
@@ -21,6 +22,7 @@ export interface BatchRunResult {
   cost_usd: number;
 }
 
+/** What {@link runBatch} returns: the batch file and one result per model. */
 export interface BatchResult {
   file: string;
   runs: BatchRunResult[];

@@ -9,11 +9,19 @@ import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, type EncodingType, type HintTyp
 import { ROLE_DEFAULTS } from "../lm/index.js";
 import { UserError } from "../util/errors.js";
 
+/** MIPROv2's preset for a run: `light`, `medium` or `heavy`. */
 export type AutoLevel = "light" | "medium" | "heavy";
+/** The pipeline's metrics: `exact`, `optimal`, `ai-feedback` (the original's). */
 export type MetricName = "exact" | "optimal" | "ai-feedback";
+/** Every {@link AutoLevel}. */
 export const AUTO_LEVELS: readonly AutoLevel[] = ["light", "medium", "heavy"];
+/** Every {@link MetricName}. */
 export const METRIC_NAMES: readonly MetricName[] = ["exact", "optimal", "ai-feedback"];
 
+/**
+ * A run's budget (exported as `FinetuneBudget`): the optimization stops when it has made `calls` LM calls
+ * or spent `costUsd` dollars.
+ */
 export interface Budget {
   calls?: number;
   costUsd?: number;
@@ -57,6 +65,10 @@ export interface FinetuneConfig {
   name?: string;
 }
 
+/**
+ * The pipeline's defaults (exported as `FINETUNE_DEFAULTS`): the original tool's flags and gridtune's own;
+ * {@link finetune} fills what a config leaves out from here.
+ */
 export const DEFAULTS: Omit<FinetuneConfig, "datasetPath"> = {
   teacherModel: ROLE_DEFAULTS.teacher.model,
   studentModel: ROLE_DEFAULTS.student.model,
@@ -113,6 +125,7 @@ export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): Fin
   return c;
 }
 
+/** A run configuration or batch file is invalid; `keyPath` names the field (and `file` the file). */
 export class ConfigError extends UserError {
   constructor(
     readonly keyPath: string,
@@ -170,6 +183,7 @@ const MODEL_KEYS: Record<string, { field: keyof FinetuneConfig; type: "string" |
 };
 const TOP_KEYS = ["dataset_path", "approach", "output_dir", "defaults", "models"];
 
+/** One model of a batch file: its name, its config and where it is in the file. */
 export interface BatchEntry {
   name: string;
   config: Partial<FinetuneConfig>;
@@ -177,6 +191,7 @@ export interface BatchEntry {
   path: string;
 }
 
+/** A parsed batch file: its dataset and output directory, and the models to run. */
 export interface BatchConfig {
   file: string;
   datasetPath?: string;
@@ -307,6 +322,10 @@ export function parseBatchConfig(text: string, file: string): BatchConfig {
   return { file, ...(datasetPath !== undefined ? { datasetPath } : {}), ...(outputDir !== undefined ? { outputDir } : {}), entries };
 }
 
+/**
+ * Reads and validates a YAML batch file in the original tool's schema (`fine_tuning: {dataset_path,
+ * defaults, models: [...]}`); errors name the file and the key path.
+ */
 export function loadBatchConfig(file: string): BatchConfig {
   let text: string;
   try {

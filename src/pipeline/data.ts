@@ -13,6 +13,10 @@ import { observationText } from "../agent/observation.js";
 export { DatasetError };
 export type StepRecord = DatasetStep;
 
+/**
+ * What {@link sampleDataset} drew: the dataset's size, episodes and envs, the counts per category
+ * available and sampled, and the drawn steps.
+ */
 export interface SampledData {
   path: string;
   /** Steps in the dataset. */
@@ -28,6 +32,7 @@ export interface SampledData {
   steps: StepRecord[];
 }
 
+/** The pipeline's split of sampled steps: train, val (MIPROv2's trials) and test, by episode. */
 export interface Splits {
   train: StepRecord[];
   val: StepRecord[];
@@ -36,6 +41,7 @@ export interface Splits {
   by: "episode" | "step";
 }
 
+/** The key `env_id|seed|episode` that identifies an episode. */
 export function episodeKey(s: { env_id: string; seed: number; episode: number }): string {
   return `${s.env_id}|${s.seed}|${s.episode}`;
 }

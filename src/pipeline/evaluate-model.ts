@@ -17,6 +17,10 @@ import { Judge } from "./metrics.js";
 import { usageRecord } from "./report.js";
 import type { RoleUsage } from "./run-info.js";
 
+/**
+ * Options of {@link evaluate}: the saved agent, and either a dataset (offline) or an env and episodes
+ * (closed loop), with the metric and overrides.
+ */
 export interface EvaluateOptions {
   modelPath: string;
   /** Offline: a dataset directory. */
@@ -38,12 +42,14 @@ export interface EvaluateOptions {
   maxSteps?: number;
 }
 
+/** Cancellation, progress and log lines for {@link evaluate}. */
 export interface EvaluateHooks {
   signal?: AbortSignal;
   progress?: ProgressCallback;
   log?: (line: string) => void;
 }
 
+/** What {@link evaluate} returns: the offline report or the closed-loop result, LM usage and time. */
 export interface EvaluateResult {
   model_path: string;
   mode: "offline" | "closed-loop";
@@ -55,6 +61,10 @@ export interface EvaluateResult {
   seconds: number;
 }
 
+/**
+ * Evaluates a saved agent (what `gridtune evaluate` runs): offline on a dataset's steps with the
+ * pipeline's metric and report, or in closed loop, acting in an env, against the expert's optimum.
+ */
 export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = {}): Promise<EvaluateResult> {
   const log = hooks.log ?? ((l: string) => console.log(l));
   const offline = options.datasetPath !== undefined;

@@ -10,12 +10,14 @@ import type { ProgressCallback } from "../util/progress.js";
 import type { EvaluatedExample, ScoreSummary, Verdict } from "./run-info.js";
 import type { Judge } from "./metrics.js";
 
+/** Scores of an evaluation: the summary, per category, the confusion matrix and every example. */
 export interface EvaluationReport extends ScoreSummary {
   per_category: Record<string, ScoreSummary>;
   confusion: number[][];
   examples: EvaluatedExample[];
 }
 
+/** Options of {@link evaluateExamples}: concurrency, progress, a signal and the progress phase name. */
 export interface EvaluateExamplesOptions {
   concurrency?: number;
   progress?: ProgressCallback;
@@ -96,6 +98,10 @@ function idParts(id: string): Pick<EvaluatedExample, "env_id" | "seed" | "episod
   return { env_id: parts.join("/"), seed: Number.isFinite(seed) ? seed : 0, episode: Number.isFinite(episode) ? episode : 0, step: Number.isFinite(step) ? step : 0, mission: "" };
 }
 
+/**
+ * Sums verdicts into a {@link ScoreSummary} (accuracy, exact, optimal alternatives, reasonable, wrong,
+ * errors).
+ */
 export function summarize(examples: readonly EvaluatedExample[]): ScoreSummary {
   const n = examples.length;
   const count = (v: Verdict) => examples.filter((e) => e.verdict === v).length;

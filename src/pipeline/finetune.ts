@@ -40,6 +40,7 @@ import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evalu
 import { evaluationLines, usageRecord, usageTable } from "./report.js";
 import type { DistillationSummary, OptimizationSummary, RunConfig, RunInfo } from "./run-info.js";
 
+/** Cancellation, progress, log lines and the clock for {@link finetune}. */
 export interface FinetuneHooks {
   signal?: AbortSignal;
   /** Phases: bootstrap, propose, search, evaluate (MIPROv2's), distill, test. */
@@ -58,6 +59,10 @@ export interface DryRunEstimate {
   text: string;
 }
 
+/**
+ * What {@link finetune} returns: the run record (the data of `_info.json`), the paths written, and for a
+ * dry run the estimate.
+ */
 export type FinetuneResult = RunInfo & { files: { program: string | null; info: string | null }; estimate?: DryRunEstimate };
 
 const FINETUNE_PROVIDERS = new Set(["openai", "openai-compatible"]);

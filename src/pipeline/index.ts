@@ -3,7 +3,7 @@
  * over it.
  *
  * ```ts
- * import { finetune, evaluate, MinigridAgent, Judge, HintWrapper, rollout } from "gridtune/pipeline";
+ * import { finetune, evaluate, MinigridAgent, Judge, HintWrapper, rollout } from "gridtune";
  * const info = await finetune({ datasetPath: "datasets/small", studentModel: "ollama/llama3.2:3b" }, { signal, progress });
  * const agent = await MinigridAgent.load(info.files.program!);
  * ```

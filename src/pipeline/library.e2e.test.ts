@@ -73,8 +73,9 @@ test("subgoal hints end to end: categories are the subgoal verbs; a call budget 
     { log: () => {} },
   );
   assert.equal(info.config.hint_type, "subgoal");
-  assert.ok(Object.keys(info.dataset.categories).every((k) => ["go to", "pick up", "open", "close", "drop"].includes(k)), JSON.stringify(info.dataset.categories));
-  assert.ok(info.examples.every((e) => /^(go to|pick up|open|close|drop) the /.test(e.ground_truth)));
+  // The expert's verbs, plus the BabyAI bot's `explore` and `done` subgoals (src/expert/babyai.ts).
+  assert.ok(Object.keys(info.dataset.categories).every((k) => ["go to", "pick up", "open", "close", "drop", "explore", "done"].includes(k)), JSON.stringify(info.dataset.categories));
+  assert.ok(info.examples.every((e) => /^((go to|pick up|open|close|drop) the |explore$|done$)/.test(e.ground_truth)));
   assert.equal(info.optimization?.stopped_by, "budget");
   assert.equal(info.program.saved, true);
   const saved = JSON.parse(readFileSync(info.files.program!, "utf8"));

@@ -17,6 +17,7 @@ import type { Verdict } from "./run-info.js";
 import { normalizeSubgoal, parseAction, type HintType } from "../agent/actions.js";
 import type { MetricName } from "./config.js";
 
+/** One prediction judged: its score, verdict, the action it names, and the assessor's reasoning. */
 export interface Judgement {
   score: number;
   verdict: Verdict;
@@ -59,6 +60,7 @@ export function subgoalAssessmentSignature(): Signature {
   );
 }
 
+/** Options of {@link Judge}: the metric, the hint type, the assessor LM (for ai-feedback) and a signal. */
 export interface JudgeOptions {
   metric: MetricName;
   hint: HintType;

@@ -7,6 +7,7 @@
 /** How one evaluated example was judged by the metric. */
 export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
 
+/** A run's resolved configuration as its record keeps it (no secrets). */
 export interface RunConfig {
   dataset_path: string;
   teacher_model: string;
@@ -30,6 +31,7 @@ export interface RunConfig {
   finetune_weights: boolean;
 }
 
+/** Scores over a set of examples: accuracy and the count of each verdict. */
 export interface ScoreSummary {
   /** Mean metric score in [0, 1] (exact 1.0, optimal alternative 1.0, reasonable 0.5, else 0). */
   accuracy: number;
@@ -41,6 +43,10 @@ export interface ScoreSummary {
   errors: number;
 }
 
+/**
+ * One test example in a run record: where it came from, what the agent saw and answered, its reasoning,
+ * the score and the verdict.
+ */
 export interface EvaluatedExample {
   id: string;
   env_id: string;
@@ -63,6 +69,7 @@ export interface EvaluatedExample {
   error?: string | null;
 }
 
+/** LM usage of one role in a run record: calls, cached calls, tokens, dollars and models. */
 export interface RoleUsage {
   calls: number;
   cached_calls: number;
@@ -72,6 +79,10 @@ export interface RoleUsage {
   models: string[];
 }
 
+/**
+ * The run record a fine-tuning run writes as `<model_name>_info.json` (format `gridtune-run/1`):
+ * configuration, dataset, results, examples, the program, usage, timings and versions.
+ */
 export interface RunInfo {
   format: "gridtune-run/1";
   model_name: string;
@@ -111,6 +122,7 @@ export interface RunInfo {
   warnings?: string[];
 }
 
+/** Step 1 of a run record: MIPROv2's baseline and best scores, trials, calls and cost. */
 export interface OptimizationSummary {
   optimizer: "MIPROv2" | "none";
   /** Validation score of the unoptimized program (0–100, DSPy's scale), if evaluated. */
@@ -127,6 +139,7 @@ export interface OptimizationSummary {
   error: string | null;
 }
 
+/** Step 3 of a run record: how the student was distilled (bootstrapped demos or fine-tuned weights). */
 export interface DistillationSummary {
   method: "bootstrap-few-shot" | "bootstrap-finetune" | "none";
   demos: number;

@@ -20,6 +20,10 @@ import { SUBGOAL_VERBS, subgoalCategory, type HintType } from "../agent/actions.
 import { observationText, stepFromEnv } from "../agent/observation.js";
 import type { AgentAdvice, MinigridAgent } from "../agent/minigrid-agent.js";
 
+/**
+ * An observation with the agent's hint: `hint` (an action index, or a subgoal-verb index),
+ * `hint_available`, and the hint's text and reasoning.
+ */
 export interface HintedObservation extends Observation {
   /** Action index 0–6 (action hints) or subgoal-verb index 0–4, 5 = none (subgoal hints). */
   hint: number;
@@ -30,6 +34,7 @@ export interface HintedObservation extends Observation {
   hint_reasoning: string | null;
 }
 
+/** Options of {@link HintWrapper}: how often to ask, an error callback and a signal. */
 export interface HintWrapperOptions {
   /** Ask the agent every k steps (default 1: every step). */
   every?: number;
@@ -41,9 +46,15 @@ export interface HintWrapperOptions {
 /** What a hint source needs: the agent's settings and its advice on a text observation. */
 export type HintAgent = Pick<MinigridAgent, "hintType" | "encodingType" | "view" | "adviseText">;
 
+/** The `hint` of an observation without an action hint: 6 (`done`), as the original tool. */
 export const NO_ACTION_HINT = 6;
+/** The `hint` of an observation without a subgoal hint: 5 (none). */
 export const NO_SUBGOAL_HINT = SUBGOAL_VERBS.length;
 
+/**
+ * An env wrapper that adds a trained agent's hint to each observation, the hint source for RL agents (the
+ * original tool's hint wrapper); `reset` and `step` are async.
+ */
 export class HintWrapper {
   readonly every: number;
   /** LLM queries made (memo hits excluded). */

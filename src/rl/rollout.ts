@@ -11,11 +11,19 @@ import type { ProgressCallback } from "../util/progress.js";
 import type { AgentAdvice } from "../agent/minigrid-agent.js";
 import type { CallOptions } from "../dspy/index.js";
 
+/**
+ * What {@link rollout} needs from an agent: its hint type and `advise(env)` (a {@link MinigridAgent} is
+ * one).
+ */
 export interface RolloutAgent {
   hintType: "action" | "subgoal";
   advise(env: MiniGridEnv, options?: CallOptions): Promise<AgentAdvice>;
 }
 
+/**
+ * Options of {@link rollout}: the env, episodes, first seed, step cap, a signal, progress and a per-step
+ * callback.
+ */
 export interface RolloutOptions {
   envId: string;
   episodes: number;
@@ -29,6 +37,10 @@ export interface RolloutOptions {
   onStep?: (e: { episode: number; step: number; action: number; advice: AgentAdvice | null; reward: number }) => void;
 }
 
+/**
+ * One closed-loop episode: seed, mission, success, steps, return, the expert's step count, invalid answers
+ * and errors.
+ */
 export interface EpisodeOutcome {
   seed: number;
   mission: string;
@@ -44,6 +56,10 @@ export interface EpisodeOutcome {
   actions: number[];
 }
 
+/**
+ * A closed-loop evaluation: every episode, the success rate, mean steps against the expert's, mean return
+ * and invalid answers.
+ */
 export interface RolloutResult {
   env_id: string;
   episodes: EpisodeOutcome[];
@@ -69,6 +85,10 @@ export function expertSteps(envId: string, seed: number): number | null {
   return null;
 }
 
+/**
+ * Closed-loop evaluation: the agent acts in the env for `episodes` episodes (seeds seed, seed+1, …);
+ * reports success and steps against the expert's optimum from the same start.
+ */
 export async function rollout(agent: RolloutAgent, options: RolloutOptions): Promise<RolloutResult> {
   if (agent.hintType !== "action") throw new RangeError("closed-loop rollouts need an agent trained with --hint-type action (a subgoal agent names no primitive action)");
   const seed0 = options.seed ?? 0;

@@ -11,8 +11,13 @@ export interface ProgressEvent {
   detail?: string;
 }
 
+/** Receives a {@link ProgressEvent} as long operations advance; draw your own progress bar with it. */
 export type ProgressCallback = (e: ProgressEvent) => void;
 
+/**
+ * A terminal progress bar on stderr (redrawn on a TTY, a line every 10% otherwise); `callback()` turns it
+ * into a {@link ProgressCallback}.
+ */
 export class ProgressBar {
   private lastPrinted = -1;
   private readonly start = Date.now();

@@ -15,6 +15,7 @@ import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { UserError } from "../util/errors.js";
 import type { AgentAdvice } from "./api-types.js";
 
+/** An agent as the dashboard's Play page uses it: a name and `act(env)`. */
 export interface PlayAgent {
   /** Shown in the hint panel (e.g. the program file and its student model). */
   readonly name: string;

@@ -213,6 +213,10 @@ export interface PlayState {
   actions: number[];
 }
 
+/**
+ * An agent's advice as the dashboard shows it (exported as `PlayAgentAdvice`): the action, the hint text
+ * and the reasoning.
+ */
 export interface AgentAdvice {
   /** The action the agent would take (0–6), or null when its answer could not be parsed. */
   action: number | null;

@@ -25,6 +25,10 @@ import { redactString } from "./redact.js";
 import { insideRoot } from "./roots.js";
 import { RunStore } from "./runs.js";
 
+/**
+ * Options of {@link createDashboard} and {@link startDashboard}: the runs and datasets directories, the
+ * agent for Play, the front end, and logging.
+ */
 export interface DashboardOptions {
   /** The directory of run records (`*_info.json`), or null. */
   runsDir: string | null;
@@ -89,11 +93,13 @@ function renderFormat(file: string): ImageFormat {
   throw new HttpError(404, `unknown picture '${file}': use render.svg or render.png`);
 }
 
+/** The dashboard as a request handler, to mount on a `node:http` server of your own. */
 export interface Dashboard {
   /** The request handler (mount it on any node:http server). */
   handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
+/** The dashboard's request handler over the runs and datasets on disk, without a server. */
 export function createDashboard(opts: DashboardOptions): Dashboard {
   const datasets = new DatasetStore(opts.datasetsDir === null ? null : resolve(opts.datasetsDir));
   const runs = new RunStore(opts.runsDir === null ? null : resolve(opts.runsDir));
@@ -346,12 +352,17 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   return { handle };
 }
 
+/** A started dashboard: its URL, the server, and `close()`. */
 export interface RunningDashboard {
   url: string;
   server: Server;
   close(): Promise<void>;
 }
 
+/**
+ * Whether a host name or address is this machine's loopback (so the dashboard accepts only local Host
+ * headers).
+ */
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

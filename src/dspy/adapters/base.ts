@@ -50,6 +50,10 @@ function demoRecord(d: ExampleLike): Record<string, unknown> {
 
 const present = (r: FieldValues, k: string) => k in r && r[k] !== undefined;
 
+/**
+ * Turns a signature, demos and inputs into chat messages and parses the LM's reply into output fields
+ * (DSPy's Adapter); see {@link ChatAdapter} and {@link JSONAdapter}.
+ */
 export abstract class Adapter {
   /** The class name DSPy uses in messages: `ChatAdapter`, `JSONAdapter`. */
   abstract readonly name: string;

@@ -26,6 +26,7 @@ import { Adapter, type AdapterCallContext, type AdapterResult, type FieldValues,
 /** Matches a section header at the start of a (stripped) line; `\w` as Python reads it. */
 const FIELD_HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
 
+/** Options of {@link ChatAdapter}. */
 export interface ChatAdapterOptions {
   /** Retry once with JSONAdapter when a reply cannot be parsed (DSPy's default: true). */
   useJsonAdapterFallback?: boolean;
@@ -40,6 +41,10 @@ export function fieldDescriptionString(fields: readonly SignatureField[]): strin
   return pyStrip(lines.join("\n"));
 }
 
+/**
+ * DSPy's ChatAdapter: `[[ ## field ## ]]` sections, prompts byte-identical to Python DSPy's; retries with
+ * {@link JSONAdapter} when a reply cannot be parsed.
+ */
 export class ChatAdapter extends Adapter {
   readonly name: string = "ChatAdapter";
   readonly useJsonAdapterFallback: boolean;

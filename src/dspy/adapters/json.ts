@@ -40,6 +40,10 @@ export function firstBalancedObject(text: string): string | null {
   return null;
 }
 
+/**
+ * DSPy's JSONAdapter: asks for the output fields as one JSON object (with a JSON schema when the LM
+ * supports structured output).
+ */
 export class JSONAdapter extends ChatAdapter {
   override readonly name: string = "JSONAdapter";
 

@@ -44,6 +44,10 @@ export interface TeacherSettings {
   role?: LMRole;
 }
 
+/**
+ * Options of {@link BootstrapFewShot}: the metric and threshold, the teacher's settings, how many demos,
+ * tries and errors.
+ */
 export interface BootstrapFewShotOptions {
   /** Judges a teacher run: `(example, prediction, trace)`. Without one, every run that does not throw succeeds. */
   metric?: Metric;
@@ -64,6 +68,10 @@ export interface BootstrapFewShotOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What {@link BootstrapFewShot.compile} runs on: the training set, an optional teacher program, the LM,
+ * the adapter and a signal.
+ */
 export interface BootstrapFewShotCompileOptions {
   trainset: readonly Example[];
   /** The teacher program (default: a copy of the student). */
@@ -86,6 +94,10 @@ export interface BootstrapStats {
   errors: number;
 }
 
+/**
+ * DSPy's BootstrapFewShot: demos that a teacher program produced and the metric accepted, topped up with
+ * labeled training examples.
+ */
 export class BootstrapFewShot {
   readonly metric: Metric | undefined;
   readonly metricThreshold: number | undefined;

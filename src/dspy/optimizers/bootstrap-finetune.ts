@@ -49,6 +49,10 @@ export interface ChatTrainingRecord {
   messages: ChatMessage[];
 }
 
+/**
+ * Options of {@link BootstrapFinetune}: the metric that keeps teacher runs, the job's hyperparameters,
+ * where the data goes, API or local mode, polling.
+ */
 export interface BootstrapFinetuneOptions {
   /** Keeps a teacher run when `metric(example, prediction) > 0`. Without one, every finished run is kept. */
   metric?: Metric;
@@ -88,6 +92,10 @@ export interface BootstrapFinetuneOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * What {@link BootstrapFinetune.compile} runs on: the training set, the teacher program(s), the LM and a
+ * signal.
+ */
 export interface BootstrapFinetuneCompileOptions {
   trainset: readonly Example[];
   /** The teacher program(s); default the student. */
@@ -97,6 +105,10 @@ export interface BootstrapFinetuneCompileOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * One fine-tuning job started through a provider's API: its base model, predictors, data, ids, status and
+ * the fine-tuned model.
+ */
 export interface FinetuneJobRecord {
   baseModel: string;
   /** The predictors this job trains (indices into `student.predictors()`). */
@@ -109,6 +121,10 @@ export interface FinetuneJobRecord {
   fineTunedModel: string;
 }
 
+/**
+ * The training data written for a student no API can fine-tune, with a recipe to train and serve it
+ * locally.
+ */
 export interface LocalFinetuneOutput {
   baseModel: string;
   predictors: number[];
@@ -118,6 +134,7 @@ export interface LocalFinetuneOutput {
   recipe: string;
 }
 
+/** What one {@link BootstrapFinetune} compile did: teacher runs, API jobs and local outputs. */
 export interface BootstrapFinetuneReport {
   /** Teacher runs over the trainset (all teachers), runs that finished, runs kept. */
   traces: { runs: number; finished: number; kept: number };
@@ -125,6 +142,7 @@ export interface BootstrapFinetuneReport {
   local: LocalFinetuneOutput[];
 }
 
+/** The program {@link BootstrapFinetune} returns (its predictors on the fine-tuned LMs) and its report. */
 export interface BootstrapFinetuneResult<P extends Module> {
   program: P;
   report: BootstrapFinetuneReport;
@@ -232,6 +250,10 @@ function stripProviderPrefix(lm: LM): string {
   return base.model.startsWith(prefix) ? base.model.slice(prefix.length) : base.model;
 }
 
+/**
+ * DSPy's BootstrapFinetune: teacher traces become chat JSONL, and the student's LM is fine-tuned on it
+ * through the provider's API (OpenAI or OpenAI-compatible), or the data and a local recipe are written.
+ */
 export class BootstrapFinetune {
   constructor(private readonly options: BootstrapFinetuneOptions = {}) {}
 

@@ -14,17 +14,20 @@ import type { Module } from "../module.js";
 import { PyRandom } from "./py-random.js";
 import { resetCopyKeepingLMs } from "./program-tools.js";
 
+/** Options of {@link LabeledFewShot}. */
 export interface LabeledFewShotOptions {
   /** Demos per predictor (DSPy's default 16). */
   k?: number;
 }
 
+/** What {@link LabeledFewShot.compile} draws from: the training set, sampled or in order. */
 export interface LabeledFewShotCompileOptions {
   trainset: readonly Example[];
   /** Draw a random sample (default) or take the first `k`. */
   sample?: boolean;
 }
 
+/** DSPy's LabeledFewShot: up to `k` training examples become every predictor's demos. */
 export class LabeledFewShot {
   readonly k: number;
 

@@ -88,6 +88,7 @@ import {
 } from "./miprov2-search.js";
 import { type CategoricalSpace, TPESampler, type TPESamplerState } from "./tpe.js";
 
+/** MIPROv2's presets: `light`, `medium`, `heavy` (more candidates and a larger validation set). */
 export type AutoMode = "light" | "medium" | "heavy";
 
 /** DSPy's presets: n candidates and the validation-set size. */
@@ -104,6 +105,10 @@ export const LABELED_FEWSHOT_EXAMPLES_IN_CONTEXT = 0;
 /** Minibatches are used only when the valset is larger than this. */
 export const MIN_MINIBATCH_SIZE = 50;
 
+/**
+ * Options of {@link MIPROv2}: the metric, the task and prompt models, demos, the preset or trial counts,
+ * minibatching, budget, checkpoint and progress.
+ */
 export interface MIPROv2Options {
   /** `(example, prediction, trace?) → score`; bootstrapping passes a trace, evaluation does not. */
   metric: Metric;
@@ -169,6 +174,10 @@ export interface MIPROv2Options {
   log?: (line: string) => void;
 }
 
+/**
+ * What {@link MIPROv2.compile} runs on: the training set, an optional validation set and teacher, and a
+ * signal.
+ */
 export interface MIPROv2CompileOptions {
   trainset: readonly Example[];
   /** Default: the last 80% of `trainset` (at most 1000), the rest trains. */
@@ -228,6 +237,7 @@ export interface CallEstimate {
   text: string;
 }
 
+/** One scored trial of the search: its number, kind, parameters, score and cost. */
 export interface MIPROv2Trial {
   /** DSPy's trial number: 1 is the default program; full evaluations take a number too. */
   number: number;
@@ -245,6 +255,10 @@ export interface MIPROv2Trial {
   failed?: boolean;
 }
 
+/**
+ * What a MIPROv2 run did: its settings and estimate, the proposals, every trial, the baseline and best
+ * scores, the calls made and why it stopped.
+ */
 export interface MIPROv2Report {
   settings: MIPROv2Settings;
   estimate: CallEstimate;
@@ -269,6 +283,7 @@ export interface MIPROv2Report {
   resumed: { phase: string; trials: number } | null;
 }
 
+/** The optimized program and the {@link MIPROv2Report}. */
 export interface MIPROv2Result<P extends Module> {
   program: P;
   report: MIPROv2Report;
@@ -425,6 +440,10 @@ function sha256(value: unknown): string {
 
 // ---- the optimizer -----------------------------------------------------------------------------
 
+/**
+ * DSPy's MIPROv2: proposes instructions and bootstraps demo sets, then searches their combinations with a
+ * TPE sampler; budgets, dry-run estimates, checkpoints and resume.
+ */
 export class MIPROv2 {
   readonly options: Readonly<MIPROv2Options>;
 

@@ -36,6 +36,7 @@ export interface FakeLMCall {
   reply: string;
 }
 
+/** Options of {@link FakeLM}: the model id, structured-output support, and the replies. */
 export interface FakeLMOptions {
   /** Model id reported in results (default `fake/test`). */
   model?: string;
@@ -88,6 +89,10 @@ function inputPart(content: string): string {
   return s;
 }
 
+/**
+ * An in-process fake LM for tests: answers from a list or a function of the messages and records every
+ * call.
+ */
 export class FakeLM implements LM {
   readonly model: string;
   readonly provider = "fake";

@@ -15,6 +15,10 @@ import { BadRequestError, ModelFileError } from "../errors.js";
 import type { Provider, ProviderRequest, ProviderResponse } from "./provider.js";
 import { ProgressBar } from "../../util/progress.js";
 
+/**
+ * Settings of the embedded llama.cpp runtime: threads, GPU backend, context size, sequences, build and
+ * download behaviour.
+ */
 export interface LlamaCppOptions {
   /** Threads for evaluation; default the number of physical cores. */
   threads?: number;

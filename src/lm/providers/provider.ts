@@ -6,6 +6,10 @@
 import type { ChatMessage, ChatOptions, Usage } from "../types.js";
 import type { ProviderName } from "../model-spec.js";
 
+/**
+ * One chat request as a provider receives it: the messages, sampling options, response format and a
+ * signal.
+ */
 export interface ProviderRequest {
   messages: ChatMessage[];
   temperature?: number;
@@ -18,11 +22,16 @@ export interface ProviderRequest {
   signal: AbortSignal;
 }
 
+/** A provider's answer: the text and the token usage. */
 export interface ProviderResponse {
   text: string;
   usage: Usage;
 }
 
+/**
+ * One model behind one protocol; {@link ManagedLM} adds the cache, limits, retries and usage around it.
+ * Pass your own as `lm(id, { provider })`.
+ */
 export interface Provider {
   readonly name: ProviderName;
   /** The server, for messages (a URL, or the model file for llamacpp). */

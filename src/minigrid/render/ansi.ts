@@ -13,6 +13,7 @@ import type { MiniGridEnv } from "../minigrid-env.js";
 import type { WorldObj } from "../world-object.js";
 import { AGENT_RGB, HIGHLIGHT_ALPHA, LAVA_RGB, visibleCells } from "./raster.js";
 
+/** Options of {@link renderAnsi}: colour or plain text, and the palette. */
 export interface AnsiOptions {
   /** Add ANSI colour codes (off: plain pprint_grid text). */
   color: boolean;

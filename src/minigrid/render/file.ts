@@ -5,8 +5,13 @@ import { encodePng } from "./png.js";
 import { renderAgentView, renderFull } from "./raster.js";
 import { renderSvg, type RenderView } from "./svg.js";
 
+/** The picture formats {@link renderImageFile} writes. */
 export type ImageFormat = "png" | "svg";
 
+/**
+ * Options of {@link renderImageFile}: the view, pixels per cell and whether to highlight what the agent
+ * sees.
+ */
 export interface ImageFileOptions {
   view?: RenderView;
   tileSize?: number;

@@ -6,6 +6,7 @@
 import { deflateSync, inflateSync } from "node:zlib";
 import type { RgbImage } from "./raster.js";
 
+/** A PNG could not be encoded or decoded. */
 export class PngError extends Error {
   constructor(message: string) {
     super(message);

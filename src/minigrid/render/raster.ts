@@ -21,6 +21,7 @@ export interface RgbImage {
   rgb: Uint8Array;
 }
 
+/** Options of {@link renderFull} and {@link renderAgentView}: pixels per cell and highlighting. */
 export interface RasterOptions {
   /** Pixels per cell (Minigrid's TILE_PIXELS is 32). */
   tileSize?: number;

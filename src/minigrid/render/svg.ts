@@ -19,8 +19,10 @@ import {
   type TileGrid,
 } from "./raster.js";
 
+/** What a picture shows: the whole world or the agent's view. */
 export type RenderView = "full" | "agent";
 
+/** Options of {@link renderSvg}: the view, pixels per cell and highlighting. */
 export interface SvgOptions {
   /** The whole world (default) or the agent's view. */
   view?: RenderView;

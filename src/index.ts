@@ -1,0 +1,344 @@
+/**
+ * gridtune as a library: everything the `gridtune` CLI does, callable from your own TypeScript — an RL
+ * training loop, a notebook-like script, a web service that serves hints.
+ *
+ * ```ts
+ * import { makeEnv, collect, loadDataset, encode, configureLM, MinigridAgent, HintWrapper, finetune, evaluate } from "gridtune";
+ * ```
+ *
+ * The exports follow the layers of the toolkit, in the order a run uses them:
+ *
+ * 1. **Environments** — {@link makeEnv} and the env types ({@link MiniGridEnv}, {@link Observation},
+ *    {@link StepResult}), the world objects for writing your own envs, rendering, and the RL-side
+ *    wrapper {@link HintWrapper} with {@link rollout}.
+ * 2. **The expert** — {@link Expert}: the set of optimal actions and the subgoal at every step.
+ * 3. **Datasets** — {@link collect} expert demonstrations into a directory, {@link loadDataset} them back
+ *    with stratified sampling and train/validation/test splits by episode.
+ * 4. **Encodings** — {@link encode}`(recordOrObs, {type, view})`: the four text encodings of a state.
+ * 5. **LMs** — {@link lm}`("groq/llama-3.3-70b-versatile")` and {@link configureLM}`({source})` (the
+ *    original tool's `configure_llm`), with cache, rate limiting, retries and usage/cost tracking.
+ * 6. **Programs** — the DSPy-compatible layer: {@link Signature}, {@link Predict},
+ *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2},
+ *    {@link BootstrapFewShot}, {@link LabeledFewShot}, {@link BootstrapFinetune}).
+ * 7. **The agent** — {@link MinigridAgent}: `await MinigridAgent.load(path)`, then
+ *    `await agent.forward({ observation })` or `await agent.advise(env)`.
+ * 8. **Metrics** — {@link Judge}, {@link exactMetric}, {@link optimalMetric}, {@link aiFeedbackMetric}.
+ * 9. **Pipeline** — {@link finetune}`(config)` returns the run record (the same data as `_info.json`);
+ *    {@link evaluate} scores a saved agent offline or in closed loop; {@link runBatch} runs a YAML batch.
+ * 10. **Dashboard** — {@link startDashboard}: what `gridtune serve` runs.
+ *
+ * Long operations ({@link finetune}, {@link evaluate}, {@link runBatch}, {@link rollout},
+ * {@link collect}, the optimizers' `compile`, {@link Evaluate}) take an `AbortSignal` and report progress
+ * through a {@link ProgressCallback}, so a caller can draw its own progress bar or cancel cleanly.
+ *
+ * Names that exist in more than one layer are exported under distinct names (see the
+ * "Names that exist in more than one layer" in docs/library.md):
+ *
+ * | export | what it is | layer |
+ * |---|---|---|
+ * | {@link evaluate} | evaluate a *saved agent* (what `gridtune evaluate` runs) | pipeline |
+ * | {@link evaluateProgram} | DSPy's `evaluate(program, {devset, metric})` for any program | programs |
+ * | {@link EvaluateOptions} | options of {@link evaluate} | pipeline |
+ * | {@link EvaluateProgramOptions} | options of {@link Evaluate} / {@link evaluateProgram} | programs |
+ * | {@link toExample} | DSPy's `Example` from a plain object | programs |
+ * | {@link stepToExample} | the agent's `Example` from a dataset step (encoded observation + labels) | pipeline |
+ * | {@link FinetuneBudget} | a run's budget `{calls, costUsd}` | pipeline |
+ * | {@link OptimizerBudget} | an optimizer's budget `{maxCalls, maxCostUsd}` | programs |
+ * | {@link FINETUNE_DEFAULTS} | the pipeline's defaults (the original tool's flags) | pipeline |
+ * | {@link resolveFinetuneConfig} | fill a partial config with the defaults and validate it | pipeline |
+ * | {@link buildEvaluationReport} | summarize evaluated examples into a report | metrics |
+ * | {@link formatTable} | the plain-text table the CLI prints | pipeline |
+ * | {@link PlayAgentAdvice} | the dashboard's view of an agent's advice ({@link AgentAdvice} is the agent's own) | dashboard |
+ * | {@link loadDataset} | load a dataset with sampling and splits (`loadDemonstrations` inside) | datasets |
+ *
+ * @document ../docs/guide.md
+ * @document ../docs/library.md
+ * @document ../docs/pipeline.md
+ * @document ../docs/encodings.md
+ * @packageDocumentation
+ */
+
+import { collectDataset, type CollectOptions, type CollectResult } from "./dataset/collect.js";
+import type { ProgressCallback } from "./util/progress.js";
+
+// ───────────────────────────── 1. Environments ─────────────────────────────
+
+export { makeEnv, listEnvIds, envRegistration, registerEnvs, closestIds } from "./minigrid/registry.js";
+export { family, type EnvRegistration } from "./minigrid/registration.js";
+export {
+  MiniGridEnv,
+  type Observation,
+  type Info,
+  type ResetResult,
+  type StepResult,
+  type MiniGridOptions,
+  type PlaceOptions,
+  type ViewGrid,
+} from "./minigrid/minigrid-env.js";
+export { RoomGrid, Room, type RoomGridOptions, type ObjKind } from "./minigrid/roomgrid.js";
+export { Grid } from "./minigrid/grid.js";
+export { WorldObj, Goal, Floor, Lava, Wall, Door, Key, Ball, Box, type Point, type ToggleContext } from "./minigrid/world-object.js";
+export {
+  Actions,
+  ACTION_NAMES,
+  ACTION_PHRASES,
+  OBJECT_TO_IDX,
+  IDX_TO_OBJECT,
+  COLOR_TO_IDX,
+  IDX_TO_COLOR,
+  COLOR_NAMES,
+  STATE_TO_IDX,
+  DIR_TO_VEC,
+  isActionIndex,
+  type ActionIndex,
+  type ActionName,
+  type ObjectType,
+  type Color,
+} from "./minigrid/constants.js";
+export { NumpyGenerator, SeedSequence, SeedError, type Seed, type RngSnapshot } from "./minigrid/rng.js";
+export { EnvNotResetError, InvalidActionError, UnknownEnvError, PlacementError } from "./minigrid/errors.js";
+export {
+  renderFull,
+  renderAgentView,
+  renderSvg,
+  renderAnsi,
+  renderImageFile,
+  imageFormatOf,
+  encodePng,
+  decodePng,
+  PngError,
+  TILE_PIXELS,
+  type RgbImage,
+  type RasterOptions,
+  type SvgOptions,
+  type RenderView,
+  type AnsiOptions,
+  type ImageFormat,
+  type ImageFileOptions,
+} from "./minigrid/render/index.js";
+export { HintWrapper, NO_ACTION_HINT, NO_SUBGOAL_HINT, type HintAgent, type HintWrapperOptions, type HintedObservation } from "./rl/hint-wrapper.js";
+export { rollout, expertSteps, type RolloutAgent, type RolloutOptions, type RolloutResult, type EpisodeOutcome } from "./rl/rollout.js";
+
+// ───────────────────────────── 2. The expert ─────────────────────────────
+
+export { Expert, type ExpertOptions, type PlannerKind } from "./expert/expert.js";
+export type { ExpertDecision } from "./expert/model.js";
+export { UnsupportedEnvError } from "./expert/grid-model.js";
+export { SearchBudgetError, TIE_BREAK } from "./expert/search.js";
+
+// ───────────────────────────── 3. Datasets ─────────────────────────────
+
+export { collectDataset, defaultDatasetName, type CollectOptions, type CollectResult } from "./dataset/collect.js";
+export { loadDemonstrations as loadDataset, splitEpisodes, sampleWithoutReplacement, type LoadOptions as LoadDatasetOptions, type Demonstrations, type SplitFractions } from "./dataset/sample.js";
+export { openDataset, indexDataset, readSteps, readEpisodes, readJsonl, formatCategories, DatasetError, type Dataset, type StepIndex } from "./dataset/load.js";
+export {
+  DATASET_FORMAT,
+  MANIFEST_FILE,
+  EPISODES_FILE,
+  STEPS_FILE,
+  type StepRecord,
+  type EpisodeRecord,
+  type Manifest,
+  type EnvCounts,
+  type CollectOptionsRecord,
+  type BabyAIStats,
+  type SkippedEpisode,
+} from "./dataset/record.js";
+export { PRESETS, resolveEnvs, parseSeeds, presetName } from "./dataset/presets.js";
+export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as stepToExample, type SampledData, type Splits } from "./pipeline/data.js";
+
+// ───────────────────────────── 4. Encodings ─────────────────────────────
+
+export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type EncodingView } from "./encoding/index.js";
+export type { DecodedAscii } from "./encoding/ascii.js";
+export type { DecodedTuples } from "./encoding/tuples.js";
+
+// ───────────────────────────── 5. LMs ─────────────────────────────
+
+export { lm, configureLM, SOURCE_DEFAULTS, ManagedLM, type LMOptions, type LMSource, type SamplingDefaults } from "./lm/lm.js";
+export type { LM, ChatMessage, ChatOptions, ChatResult, LMRole, MessageRole, Usage } from "./lm/types.js";
+export { resolveModelSpec, parseModelId, checkCredentials, credentialVariable, PROVIDERS, ROLE_DEFAULTS, type ModelSpec, type ProviderName, type ResolveOptions } from "./lm/model-spec.js";
+export { loadLMConfig, publicLMConfig, defaultCacheDir, DEFAULT_GROQ_BASE_URL, DEFAULT_OPENAI_BASE_URL, DEFAULT_OLLAMA_HOST, type LMConfig, type LoadConfigOptions } from "./lm/config.js";
+export {
+  LMError,
+  ModelSpecError,
+  MissingCredentialError,
+  ModelNotFoundError,
+  AuthenticationError,
+  BadRequestError,
+  RetriesExhaustedError,
+  UnreachableHostError,
+  ModelFileError,
+  redactSecrets,
+  type AttemptFailure,
+} from "./lm/errors.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./lm/retry.js";
+export { RateLimiter, DEFAULT_LIMITS, type RateLimits, type Permit } from "./lm/rate-limiter.js";
+export { ResponseCache, openCache, type CachedResponse } from "./lm/cache.js";
+export { UsageTracker, defaultUsageTracker, type UsageTotals, type UsageSnapshot, type UsageEvent } from "./lm/usage.js";
+export { DEFAULT_PRICES, priceFor, costOf, loadPriceTable, type ModelPrice, type PriceTable } from "./lm/prices.js";
+export type { Provider, ProviderRequest, ProviderResponse } from "./lm/providers/provider.js";
+export { resolveGgufPath, type LlamaCppOptions } from "./lm/providers/llamacpp.js";
+
+// ───────────────────────────── 6. Programs (DSPy) ─────────────────────────────
+
+export { Signature, InputField, OutputField, SignatureError, type SignatureField, type SignatureState, type FieldKind, type FieldOptions, type FieldDeclaration, type FieldsSpec } from "./dspy/signature.js";
+export type { FieldType, LiteralValue } from "./dspy/field-types.js";
+export { Example, Prediction, toExample, type ExampleLike } from "./dspy/example.js";
+export { Module, type CallOptions, type Inputs, type TraceEntry } from "./dspy/module.js";
+export { Predict, type PredictCallOptions, type PredictOptions } from "./dspy/predict.js";
+export { ChainOfThought, type ChainOfThoughtOptions } from "./dspy/chain-of-thought.js";
+export { Adapter, type AdapterResult, type FieldValues, type AdapterAttempt, type AdapterCallContext, type PredictorConfig } from "./dspy/adapters/base.js";
+export { ChatAdapter, type ChatAdapterOptions } from "./dspy/adapters/chat.js";
+export { JSONAdapter } from "./dspy/adapters/json.js";
+export { AdapterParseError, NoLMError, EvaluationCancelledError } from "./dspy/errors.js";
+export {
+  Evaluate,
+  evaluate as evaluateProgram,
+  type EvaluateOptions as EvaluateProgramOptions,
+  type EvaluationRecord,
+  type EvaluationResult,
+  type Metric,
+  type MetricValue,
+  type Program,
+} from "./dspy/evaluate.js";
+export { readStateFile, writeStateFile, type ProgramState, type PredictorState, type LMState, type LoadStateOptions } from "./dspy/state.js";
+export { FakeLM, chatReply, type FakeLMOptions, type FakeReply, type FakeLMCall } from "./dspy/testing/fake-lm.js";
+export { LabeledFewShot, type LabeledFewShotOptions, type LabeledFewShotCompileOptions } from "./dspy/optimizers/labeled-few-shot.js";
+export { BootstrapFewShot, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
+export {
+  MIPROv2,
+  AUTO_RUN_SETTINGS,
+  CheckpointMismatchError,
+  formatEstimate,
+  type AutoMode,
+  type CallEstimate,
+  type MIPROv2CompileOptions,
+  type MIPROv2Options,
+  type MIPROv2Report,
+  type MIPROv2Result,
+  type MIPROv2Settings,
+  type MIPROv2Trial,
+} from "./dspy/optimizers/miprov2.js";
+export {
+  BootstrapFinetune,
+  FinetuneJobError,
+  localFinetuneRecipe,
+  type BootstrapFinetuneCompileOptions,
+  type BootstrapFinetuneOptions,
+  type BootstrapFinetuneReport,
+  type BootstrapFinetuneResult,
+  type FinetuneJobRecord,
+  type LocalFinetuneOutput,
+} from "./dspy/optimizers/bootstrap-finetune.js";
+export { BudgetExceededError, type Budget as OptimizerBudget, type MeterTotals } from "./dspy/optimizers/lm-wrappers.js";
+export type { ProgramDescription } from "./dspy/optimizers/grounded-proposer.js";
+
+// ───────────────────────────── 7. The agent ─────────────────────────────
+
+export { MinigridAgent, type AgentAdvice, type AgentSettings, type LoadAgentOptions, type SavedAgentMeta } from "./agent/minigrid-agent.js";
+export { agentSignature, AGENT_INSTRUCTIONS, OUTPUT_FIELD } from "./agent/signature.js";
+export {
+  ENCODING_TYPES,
+  HINT_TYPES,
+  VIEW_TYPES,
+  SUBGOAL_VERBS,
+  parseAction,
+  actionPhrase,
+  subgoalCategory,
+  normalizeSubgoal,
+  subgoalAction,
+  type ActionPhrase,
+  type EncodingType,
+  type HintType,
+  type ViewType,
+} from "./agent/actions.js";
+export { observationText, stepFromEnv, type StepLike } from "./agent/observation.js";
+export { roleLM, roleSpec, disposeLMs, type RoleLMOptions } from "./agent/lms.js";
+
+// ───────────────────────────── 8. Metrics ─────────────────────────────
+
+export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./pipeline/metrics.js";
+export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLMError, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate.js";
+
+// ───────────────────────────── 9. Pipeline ─────────────────────────────
+
+export { finetune, gridtuneVersion, modelName, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./pipeline/finetune.js";
+export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./pipeline/evaluate-model.js";
+export { runBatch, type BatchResult, type BatchRunResult } from "./pipeline/batch.js";
+export {
+  DEFAULTS as FINETUNE_DEFAULTS,
+  resolveConfig as resolveFinetuneConfig,
+  parseBudget,
+  parseBatchConfig,
+  loadBatchConfig,
+  ConfigError,
+  AUTO_LEVELS,
+  METRIC_NAMES,
+  type FinetuneConfig,
+  type AutoLevel,
+  type MetricName,
+  type Budget as FinetuneBudget,
+  type BatchConfig,
+  type BatchEntry,
+} from "./pipeline/config.js";
+export type { RunInfo, RunConfig, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
+export { usageTable, usageRecord, evaluationLines, table as formatTable } from "./pipeline/report.js";
+
+// ───────────────────────────── 10. Dashboard ─────────────────────────────
+
+export { startDashboard, createDashboard, isLoopback, type DashboardOptions, type Dashboard, type RunningDashboard } from "./web/server.js";
+export { loadPlayAgent, type PlayAgent } from "./web/agent-hook.js";
+export type { AgentAdvice as PlayAgentAdvice } from "./web/api-types.js";
+
+// ───────────────────────────── Shared ─────────────────────────────
+
+export { ProgressBar, type ProgressEvent, type ProgressCallback } from "./util/progress.js";
+export { UserError } from "./util/errors.js";
+
+// ───────────────────────────── Library-only functions ─────────────────────────────
+
+/** What {@link collect} listens to and reports to, like {@link FinetuneHooks} for {@link finetune}. */
+export interface CollectHooks {
+  /**
+   * Cancels the collection. It is checked before any work and after every episode; a cancelled
+   * collection throws the signal's reason and leaves no directory behind.
+   */
+  signal?: AbortSignal;
+  /** Called with `{phase: "collect", done, total, detail}` after every episode (`total` = envs × seeds × episodes). */
+  progress?: ProgressCallback;
+}
+
+/**
+ * Collects expert demonstrations into a dataset directory (what `gridtune collect` does): for each env
+ * and seed, `episodes` episodes played by the {@link Expert}, every step written with its optimal
+ * action set and subgoal. The directory appears only when the collection is complete.
+ *
+ * ```ts
+ * const { dir, manifest } = await collect(
+ *   { envIds: resolveEnvs("9env"), seeds: parseSeeds("0-4"), episodes: 5, out: "datasets/9env" },
+ *   { progress: (e) => console.log(`${e.done}/${e.total}`), signal },
+ * );
+ * ```
+ *
+ * The expert and the env run synchronously between episodes, so the signal is honoured at episode
+ * boundaries: an abort from the `progress` callback (or before the call) stops the collection at the
+ * next boundary; {@link collectDataset} is the synchronous form.
+ *
+ * @param options - envs, seeds, episodes per (env, seed), the output directory (must not exist or be empty).
+ * @param hooks - cancellation and progress.
+ * @returns the directory, its manifest and the time taken.
+ */
+export async function collect(options: CollectOptions, hooks: CollectHooks = {}): Promise<CollectResult> {
+  const { signal, progress } = hooks;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+  return collectDataset({
+    ...options,
+    onProgress: (e) => {
+      options.onProgress?.(e);
+      progress?.(e);
+      signal?.throwIfAborted();
+    },
+  });
+}
