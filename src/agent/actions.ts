@@ -14,10 +14,9 @@ export type ActionPhrase = (typeof ACTION_PHRASES)[number];
 export type HintType = "action" | "subgoal";
 /** Every {@link HintType}, in the CLI's order. */
 export const HINT_TYPES: readonly HintType[] = ["action", "subgoal"];
-/** The four text encodings of an observation: `ascii`, `natural`, `tuples`, `relative`. */
-export type EncodingType = "ascii" | "natural" | "tuples" | "relative";
-/** Every {@link EncodingType}, in the CLI's order. */
-export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative"];
+// The encodings are the encoding layer's own list (re-exported here for the agent's callers).
+export { ENCODING_TYPES, type EncodingType } from "../encoding/index.js";
+import type { EncodingType } from "../encoding/index.js";
 /** What an encoding shows: the agent's egocentric view (`agent`) or the whole grid (`full`). */
 export type ViewType = "agent" | "full";
 /** Every {@link ViewType}. */

@@ -7,7 +7,9 @@ import { IDX_TO_COLOR, IDX_TO_OBJECT, OBJECT_TO_IDX } from "../minigrid/constant
 import type { Observation } from "../minigrid/minigrid-env.js";
 import type { StepRecord } from "../dataset/record.js";
 
+/** The four text encodings of an observation: `ascii`, `natural`, `tuples`, `relative`. */
 export type EncodingType = "ascii" | "natural" | "tuples" | "relative";
+/** Every {@link EncodingType}, in the CLI's order. */
 export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative"];
 /** What {@link encode} shows: the agent's view or the full grid. */
 export type EncodingView = "agent" | "full";

@@ -1,7 +1,7 @@
 /** The room-grid base (minigrid/core/roomgrid.py): rooms in rows and columns, doors between them. */
-import { COLOR_NAMES, type Color } from "./constants.js";
+import { Actions, COLOR_NAMES, type ActionIndex, type Color } from "./constants.js";
 import { Grid } from "./grid.js";
-import { MiniGridEnv, type MiniGridOptions } from "./minigrid-env.js";
+import { MiniGridEnv, type MiniGridOptions, type StepResult } from "./minigrid-env.js";
 import { PlacementError } from "./errors.js";
 import { Ball, Box, Door, Key, WorldObj, type Point } from "./world-object.js";
 
@@ -245,6 +245,20 @@ export abstract class RoomGrid extends MiniGridEnv {
       }
     }
     return seen.size;
+  }
+
+  /**
+   * The step of the "pick up the target" tasks (UnlockPickup, BlockedUnlockPickup, KeyCorridor,
+   * ObstructedMaze): a pickup that leaves the target in the agent's hands ends the episode with the
+   * success reward. The target is compared by identity, as Python's `is`.
+   */
+  protected stepEndingOnPickupOf(target: WorldObj | null, action: ActionIndex | number): StepResult {
+    const result = super.step(action);
+    if (action === Actions.pickup && this.carrying !== null && this.carrying === target) {
+      result.reward = this.reward();
+      result.terminated = true;
+    }
+    return result;
   }
 
   /** Add random distractor objects (unique type+colour pairs unless allUnique is false). */

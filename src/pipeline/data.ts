@@ -6,12 +6,12 @@
  */
 import { Example } from "../dspy/index.js";
 import { NumpyGenerator } from "../minigrid/rng.js";
-import { DatasetError, indexDataset, openDataset, readSteps, sampleWithoutReplacement, type StepRecord as DatasetStep } from "../dataset/index.js";
+import { DatasetError, indexDataset, openDataset, readSteps, sampleWithoutReplacement, type StepRecord } from "../dataset/index.js";
 import { actionPhrase, subgoalCategory, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
 import { observationText } from "../agent/observation.js";
 
 export { DatasetError };
-export type StepRecord = DatasetStep;
+export type { StepRecord };
 
 /**
  * What {@link sampleDataset} drew: the dataset's size, episodes and envs, the counts per category

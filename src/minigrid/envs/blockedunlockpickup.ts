@@ -8,7 +8,7 @@
  * 1 − 0.9·(step_count / max_steps) and ends the episode; otherwise it ends at max_steps
  * (16·6² = 576). Registered: MiniGrid-BlockedUnlockPickup-v0.
  */
-import { Actions, type ActionIndex } from "../constants.js";
+import { type ActionIndex } from "../constants.js";
 import type { StepResult } from "../minigrid-env.js";
 import { family } from "../registration.js";
 import { RoomGrid, type RoomGridOptions } from "../roomgrid.js";
@@ -37,12 +37,7 @@ export class BlockedUnlockPickupEnv extends RoomGrid {
   }
 
   override step(action: ActionIndex | number): StepResult {
-    const result = super.step(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj) {
-      result.reward = this.reward();
-      result.terminated = true;
-    }
-    return result;
+    return this.stepEndingOnPickupOf(this.obj, action);
   }
 }
 

@@ -10,7 +10,7 @@
  * max_steps (30·roomSize²). Registered (S = room size, R = rows): MiniGrid-KeyCorridorS3R1-v0,
  * S3R2, S3R3, S4R3, S5R3 and S6R3.
  */
-import { Actions, type ActionIndex } from "../constants.js";
+import { type ActionIndex } from "../constants.js";
 import type { StepResult } from "../minigrid-env.js";
 import { family } from "../registration.js";
 import { RoomGrid, type ObjKind, type RoomGridOptions } from "../roomgrid.js";
@@ -45,12 +45,7 @@ export class KeyCorridorEnv extends RoomGrid {
   }
 
   override step(action: ActionIndex | number): StepResult {
-    const result = super.step(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj) {
-      result.reward = this.reward();
-      result.terminated = true;
-    }
-    return result;
+    return this.stepEndingOnPickupOf(this.obj, action);
   }
 }
 

@@ -19,7 +19,7 @@
  * (obstructedmaze_v1.ts) fix that. Registered: MiniGrid-ObstructedMaze-{1Dl,1Dlh,1Dlhb,2Dl,2Dlh,
  * 2Dlhb,1Q,2Q,Full}-v0.
  */
-import { Actions, COLOR_NAMES, DIR_TO_VEC, type ActionIndex, type Color } from "../constants.js";
+import { COLOR_NAMES, DIR_TO_VEC, type ActionIndex, type Color } from "../constants.js";
 import type { StepResult } from "../minigrid-env.js";
 import { family } from "../registration.js";
 import { RoomGrid, type RoomGridOptions } from "../roomgrid.js";
@@ -53,12 +53,7 @@ export abstract class ObstructedMazeEnv extends RoomGrid {
   }
 
   override step(action: ActionIndex | number): StepResult {
-    const result = super.step(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj) {
-      result.reward = this.reward();
-      result.terminated = true;
-    }
-    return result;
+    return this.stepEndingOnPickupOf(this.obj, action);
   }
 
   /** A door; if locked, its key in room (i, j) (boxed if keyInBox); if blocked, a ball in front of it. */

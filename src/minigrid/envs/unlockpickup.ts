@@ -7,7 +7,7 @@
  * that box earns 1 − 0.9·(step_count / max_steps) and ends the episode; otherwise it ends at
  * max_steps (8·6² = 288). Registered: MiniGrid-UnlockPickup-v0.
  */
-import { Actions, type ActionIndex } from "../constants.js";
+import { type ActionIndex } from "../constants.js";
 import type { StepResult } from "../minigrid-env.js";
 import { family } from "../registration.js";
 import { RoomGrid, type RoomGridOptions } from "../roomgrid.js";
@@ -35,12 +35,7 @@ export class UnlockPickupEnv extends RoomGrid {
   }
 
   override step(action: ActionIndex | number): StepResult {
-    const result = super.step(action);
-    if (action === Actions.pickup && this.carrying !== null && this.carrying === this.obj) {
-      result.reward = this.reward();
-      result.terminated = true;
-    }
-    return result;
+    return this.stepEndingOnPickupOf(this.obj, action);
   }
 }
 
