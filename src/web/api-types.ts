@@ -3,6 +3,8 @@
  * (src/web/client): types, and the two constant lists both sides validate against.
  */
 
+import type { EvaluatedExample, Verdict } from "../pipeline/run-info.js";
+
 /** Every error response: `{ error }` with a 4xx/5xx status. */
 export interface ApiError {
   error: string;
@@ -105,7 +107,7 @@ export interface EncodingsResponse {
 
 // --- runs ---------------------------------------------------------------------------------------
 
-export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
+export type { Verdict };
 
 /** One row of the runs table. */
 export interface RunRow {
@@ -161,24 +163,10 @@ export interface RunDetail {
   dataset_id: string | null;
 }
 
-export interface ExampleView {
+/** One evaluated example of a run as the API serves it: the run record's entry plus its position. */
+export interface ExampleView extends Omit<EvaluatedExample, "assessor_reasoning" | "error"> {
   /** Position in the run's `examples` array; the key of its render URL. */
   index: number;
-  id: string;
-  env_id: string;
-  seed: number;
-  episode: number;
-  step: number;
-  mission: string;
-  observation: string;
-  ground_truth: string;
-  ground_truth_action: number;
-  optimal_actions: number[];
-  prediction: string | null;
-  prediction_action: number | null;
-  reasoning: string | null;
-  score: number;
-  verdict: Verdict;
   assessor_reasoning: string | null;
   error: string | null;
   /** The example's dataset step can be drawn (the dataset is under --datasets). */
