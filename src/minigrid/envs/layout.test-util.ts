@@ -31,6 +31,18 @@ export function picture(env: MiniGridEnv): string[] {
   return rows;
 }
 
+/** Every object that is not a wall, as "color type@x,y", column by column. */
+export function objects(env: MiniGridEnv): string[] {
+  const out: string[] = [];
+  for (let x = 0; x < env.width; x++) {
+    for (let y = 0; y < env.height; y++) {
+      const o = env.grid.get(x, y);
+      if (o && o.type !== "wall") out.push(`${o.color} ${o.type}@${x},${y}`);
+    }
+  }
+  return out;
+}
+
 let fixtureText: string | null = null;
 
 /** The recorded Python episode for (envId, seed) in minigrid.json (found by its line, not a full parse). */

@@ -2,20 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions, type ActionIndex } from "../constants.js";
 import { makeEnv } from "../registry.js";
-import type { MiniGridEnv } from "../minigrid-env.js";
 import { Door } from "../world-object.js";
-
-/** Every object that is not a wall, as "color type@x,y", column by column. */
-function objects(env: MiniGridEnv): string[] {
-  const out: string[] = [];
-  for (let x = 0; x < env.width; x++) {
-    for (let y = 0; y < env.height; y++) {
-      const o = env.grid.get(x, y);
-      if (o && o.type !== "wall") out.push(`${o.color} ${o.type}@${x},${y}`);
-    }
-  }
-  return out;
-}
+import { objects } from "./layout.test-util.js";
 
 const times = (n: number, a: ActionIndex): ActionIndex[] => Array<ActionIndex>(n).fill(a);
 const { left, right, forward, pickup, toggle } = Actions;

@@ -144,13 +144,18 @@ export class ObstructedMazeFullEnv extends ObstructedMazeEnv {
     const sideRooms = SIDE_ROOMS.slice(0, this.numQuarters);
     sideRooms.forEach(([si, sj], i) => {
       this.addDoor(1, 1, i, this.doorColors[i]!, false);
-      for (const k of [-1, 1]) {
-        this.addDoor(si, sj, pyMod(i + k, 4), this.doorColors[pyMod(i + k, n)]!, true, this.keyInBox, this.blocked);
-      }
+      this.addCornerDoors(si, sj, i, n);
     });
     const [bi, bj] = this.randElem(CORNER_ROOMS.slice(0, this.numQuarters));
     [this.obj] = this.addObject(bi, bj, "ball", this.ballToFindColor);
     this.placeAgentInRoom(this.agentRoom[0], this.agentRoom[1]);
+  }
+
+  /** Side room `i`'s two locked doors to its corner rooms, each with its key (v1 orders this differently). */
+  protected addCornerDoors(si: number, sj: number, i: number, n: number): void {
+    for (const k of [-1, 1]) {
+      this.addDoor(si, sj, pyMod(i + k, 4), this.doorColors[pyMod(i + k, n)]!, true, this.keyInBox, this.blocked);
+    }
   }
 }
 

@@ -16,45 +16,17 @@ import { DIR_TO_VEC } from "../constants.js";
 import { family } from "../registration.js";
 import { RoomGrid } from "../roomgrid.js";
 import { Ball, Box, Key, type Door, type Point, type WorldObj } from "../world-object.js";
-import { CORNER_ROOMS, ObstructedMazeEnv, SIDE_ROOMS, pyMod, type ObstructedMazeFullOptions } from "./obstructedmaze.js";
+import { ObstructedMazeFullEnv, pyMod, type ObstructedMazeFullOptions } from "./obstructedmaze.js";
 
 export type ObstructedMazeFullV1Options = ObstructedMazeFullOptions;
 
-export class ObstructedMazeFullV1Env extends ObstructedMazeEnv {
-  readonly agentRoom: Point;
-  readonly keyInBox: boolean;
-  readonly blocked: boolean;
-  readonly numQuarters: number;
-
-  constructor({
-    agentRoom = [1, 1],
-    keyInBox = true,
-    blocked = true,
-    numQuarters = 4,
-    numRoomsVisited = 25,
-    ...rest
-  }: ObstructedMazeFullV1Options = {}) {
-    super({ ...rest, numRows: 3, numCols: 3, numRoomsVisited });
-    this.agentRoom = agentRoom;
-    this.keyInBox = keyInBox;
-    this.blocked = blocked;
-    this.numQuarters = numQuarters;
-  }
-
-  protected override genGrid(width: number, height: number): void {
-    super.genGrid(width, height);
-    const n = this.doorColors.length;
-    const sideRooms = SIDE_ROOMS.slice(0, this.numQuarters);
-    sideRooms.forEach(([si, sj], i) => {
-      this.addDoor(1, 1, i, this.doorColors[i]!, false);
-      for (const k of [-1, 1]) {
-        this.addLockedDoor(si, sj, pyMod(i + k, 4), this.doorColors[pyMod(i + k, n)]!, this.blocked);
-      }
-      for (const k of [-1, 1]) this.addKey(si, sj, this.doorColors[pyMod(i + k, n)]!, this.keyInBox);
-    });
-    const [bi, bj] = this.randElem(CORNER_ROOMS.slice(0, this.numQuarters));
-    [this.obj] = this.addObject(bi, bj, "ball", this.ballToFindColor);
-    this.placeAgentInRoom(this.agentRoom[0], this.agentRoom[1]);
+export class ObstructedMazeFullV1Env extends ObstructedMazeFullEnv {
+  /** Both doors and their blocking balls first, then the keys: a ball can no longer land on a key. */
+  protected override addCornerDoors(si: number, sj: number, i: number, n: number): void {
+    for (const k of [-1, 1]) {
+      this.addLockedDoor(si, sj, pyMod(i + k, 4), this.doorColors[pyMod(i + k, n)]!, this.blocked);
+    }
+    for (const k of [-1, 1]) this.addKey(si, sj, this.doorColors[pyMod(i + k, n)]!, this.keyInBox);
   }
 
   /** A locked door without its key (RoomGrid's addDoor), with a blocking ball in front if asked. */

@@ -2,19 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions } from "../constants.js";
 import { makeEnv } from "../registry.js";
-import type { MiniGridEnv } from "../minigrid-env.js";
-
-/** Every object that is not a wall, as "color type@x,y", column by column. */
-function objects(env: MiniGridEnv): string[] {
-  const out: string[] = [];
-  for (let x = 0; x < env.width; x++) {
-    for (let y = 0; y < env.height; y++) {
-      const o = env.grid.get(x, y);
-      if (o && o.type !== "wall") out.push(`${o.color} ${o.type}@${x},${y}`);
-    }
-  }
-  return out;
-}
+import { objects } from "./layout.test-util.js";
 
 test("Playground-v0 is 19×19 with max_steps 100 and no mission", () => {
   const env = makeEnv("MiniGrid-Playground-v0");

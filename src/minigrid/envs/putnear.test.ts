@@ -2,19 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions } from "../constants.js";
 import { makeEnv } from "../registry.js";
-import type { MiniGridEnv } from "../minigrid-env.js";
-
-/** Every object that is not a wall, as "color type@x,y", column by column. */
-function objects(env: MiniGridEnv): string[] {
-  const out: string[] = [];
-  for (let x = 0; x < env.width; x++) {
-    for (let y = 0; y < env.height; y++) {
-      const o = env.grid.get(x, y);
-      if (o && o.type !== "wall") out.push(`${o.color} ${o.type}@${x},${y}`);
-    }
-  }
-  return out;
-}
+import { objects } from "./layout.test-util.js";
 
 // Seed 0 of PutNear-6x6-N2: the agent at (3,3) facing up, the blue key at (1,4), the purple box at (3,1).
 const TO_THE_KEY = [Actions.left, Actions.left, Actions.forward, Actions.right, Actions.forward];
