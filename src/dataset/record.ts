@@ -44,6 +44,8 @@ export interface StepRecord {
   reward: number;
   terminated: boolean;
   truncated: boolean;
+  /** BabyAI only: whether the bot's action lies in the exact optimal set. */
+  bot_optimal?: boolean;
 }
 
 /**

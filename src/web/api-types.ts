@@ -3,6 +3,7 @@
  * (src/web/client): types, and the two constant lists both sides validate against.
  */
 
+import type { EpisodeRecord, StepRecord } from "../dataset/record.js";
 import type { EvaluatedExample, Verdict } from "../pipeline/run-info.js";
 
 /** Every error response: `{ error }` with a 4xx/5xx status. */
@@ -55,34 +56,16 @@ export interface DatasetDetail extends DatasetSummary {
   options: Record<string, unknown>;
 }
 
-export interface EpisodeSummary {
-  /** Ordinal of the episode in episodes.jsonl; the key in episode URLs. */
+/** An episode of episodes.jsonl, with its ordinal there (the key in episode URLs). */
+export interface EpisodeSummary extends Pick<EpisodeRecord, "env_id" | "seed" | "episode" | "length" | "success" | "return"> {
   index: number;
-  env_id: string;
-  seed: number;
-  episode: number;
-  length: number;
-  success: boolean;
-  return: number;
 }
 
 /** One dataset step without its bulky arrays (the images come from the render route). */
-export interface StepView {
-  step: number;
-  mission: string;
-  width: number;
-  height: number;
-  agent_pos: [number, number];
-  agent_dir: number;
-  carrying: [string, string] | null;
-  action: number;
-  optimal_actions: number[];
-  optimal_exact: boolean;
-  subgoal: string;
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-}
+export type StepView = Pick<
+  StepRecord,
+  "step" | "mission" | "width" | "height" | "agent_pos" | "agent_dir" | "carrying" | "action" | "optimal_actions" | "optimal_exact" | "subgoal" | "reward" | "terminated" | "truncated"
+>;
 
 export interface EpisodeDetail extends EpisodeSummary {
   dataset: string;

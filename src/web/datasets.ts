@@ -8,43 +8,19 @@
  *   (env, seed, episode) — only the first bytes of each line are decoded — and every later episode is
  *   read straight from its byte range.
  *
- * (When src/dataset lands this can switch to its loader; the directory format is the contract.)
+ * The record types are the collector's (src/dataset/record.ts); this reader differs from
+ * src/dataset's loader in what it indexes (byte ranges per episode, for random access from the browser).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { DatasetDetail, DatasetSummary, EnvCount, EpisodeSummary, StepView } from "./api-types.js";
+import type { StepRecord } from "../dataset/record.js";
 import { HttpError } from "./http.js";
 import { redactSecrets } from "./redact.js";
 import { cachedFor, insideRoot, relId, walkDirs } from "./roots.js";
 
-export const DATASET_FORMAT = "gridtune-dataset/1";
-
-/** One line of steps.jsonl, as the collector writes it. */
-export interface StepRecord {
-  env_id: string;
-  seed: number;
-  episode: number;
-  step: number;
-  mission: string;
-  width: number;
-  height: number;
-  agent_pos: [number, number];
-  agent_dir: number;
-  carrying: [string | number, string | number] | null;
-  /** The agent's 7×7 view, flattened [x][y][channel]. */
-  image: number[];
-  /** The full grid W·H·3, flattened [x][y][channel], agent not drawn. */
-  grid: number[];
-  action: number;
-  optimal_actions: number[];
-  optimal_exact: boolean;
-  subgoal: string;
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  [extra: string]: unknown;
-}
+export type { StepRecord };
 
 interface Segment {
   start: number;
@@ -291,9 +267,9 @@ export function parseStepLine(line: string, lineNo: number): StepRecord {
   for (const k of ["agent_pos", "image", "grid"]) {
     if (!Array.isArray(r[k])) throw new HttpError(422, `steps.jsonl line ${lineNo}: '${k}' must be an array`);
   }
-  const rec = r as StepRecord;
+  const rec = r as unknown as StepRecord;
   rec.mission = typeof r.mission === "string" ? r.mission : "";
-  rec.optimal_actions = Array.isArray(r.optimal_actions) ? (r.optimal_actions as number[]) : [];
+  rec.optimal_actions = Array.isArray(r.optimal_actions) ? (r.optimal_actions as StepRecord["optimal_actions"]) : [];
   rec.optimal_exact = r.optimal_exact !== false;
   rec.subgoal = typeof r.subgoal === "string" ? r.subgoal : "";
   rec.reward = num(r.reward) ?? 0;
