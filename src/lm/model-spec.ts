@@ -14,6 +14,7 @@ import type { LMRole } from "./types.js";
 import type { LMConfig } from "./config.js";
 import { loadLMConfig, validateBaseUrl } from "./config.js";
 import { MissingCredentialError, ModelSpecError } from "./errors.js";
+import { editDistance } from "../util/edit-distance.js";
 
 /** The LM providers: Groq, OpenAI, any OpenAI-compatible server, Ollama, and embedded llama.cpp. */
 export type ProviderName = "groq" | "openai" | "openai-compatible" | "ollama" | "llamacpp";
@@ -175,18 +176,4 @@ function nearestProvider(prefix: string): ProviderName | undefined {
     }
   }
   return bestD <= (p.length <= 4 ? 1 : 2) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }

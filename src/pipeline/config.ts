@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
 import { ROLE_DEFAULTS } from "../lm/index.js";
 import { UserError } from "../util/errors.js";
+import { editDistance } from "../util/edit-distance.js";
 
 /** MIPROv2's preset for a run: `light`, `medium` or `heavy`. */
 export type AutoLevel = "light" | "medium" | "heavy";
@@ -346,18 +347,4 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }
