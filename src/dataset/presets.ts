@@ -1,4 +1,5 @@
 /** Named env lists for `--envs`, and the parsing of env and seed arguments. */
+import { BALROG_TASKS, MIXED_TRAIN_LOCAL_ID, type BalrogTask } from "../minigrid/babyai/balrog.js";
 import { UnknownEnvError } from "../minigrid/errors.js";
 import { envRegistration } from "../minigrid/registry.js";
 import { UserError } from "../util/errors.js";
@@ -19,10 +20,15 @@ export const PRESETS: Record<string, readonly string[]> = {
 };
 
 /** BALROG's five BabyAI tasks: BabyAI-MixedTrainLocal-v0 episodes, by the kind of their mission. */
-export const BALROG_BABYAI_TASKS = ["goto", "pickup", "open", "putnext", "pick_up_seq_go_to"] as const;
-export type BalrogBabyAITask = (typeof BALROG_BABYAI_TASKS)[number];
-export const BALROG_BABYAI_LEVEL = "BabyAI-MixedTrainLocal-v0";
+export const BALROG_BABYAI_TASKS = BALROG_TASKS;
+/** One of {@link BALROG_BABYAI_TASKS}. */
+export type BalrogBabyAITask = BalrogTask;
+/** BALROG's BabyAI level; its bare id draws a random, unseeded task per env. */
+export const BALROG_BABYAI_LEVEL = MIXED_TRAIN_LOCAL_ID;
+/** The preset name: one env id per task, `BabyAI-MixedTrainLocal-v0/<task>`. */
 export const BALROG_BABYAI_PRESET = "balrog-babyai";
+/** The ids of the `balrog-babyai` preset, in BALROG's task order. */
+export const BALROG_BABYAI_ENVS: readonly string[] = BALROG_TASKS.map((t) => `${MIXED_TRAIN_LOCAL_ID}/${t}`);
 
 /**
  * The BALROG task of a mission: "go to …" → goto, "pick up …" → pickup, "open …" → open,
@@ -44,21 +50,17 @@ export function balrogTask(mission: string): BalrogBabyAITask | null {
 export function resolveEnvs(spec: string): string[] {
   const s = spec.trim();
   if (s === "") throw new UserError("--envs is empty: give env ids separated by commas, or a preset (" + Object.keys(PRESETS).join(", ") + ")");
-  if (s === BALROG_BABYAI_PRESET) {
-    try {
-      envRegistration(BALROG_BABYAI_LEVEL);
-    } catch (e) {
-      if (!(e instanceof UnknownEnvError)) throw e;
-      throw new UserError(
-        `the ${BALROG_BABYAI_PRESET} preset needs ${BALROG_BABYAI_LEVEL} (BALROG's level, from babyai-text), which this engine does not register yet`,
-      );
-    }
-    return [BALROG_BABYAI_LEVEL];
-  }
+  if (s === BALROG_BABYAI_PRESET) return [...BALROG_BABYAI_ENVS];
   const preset = PRESETS[s];
   if (preset) return [...preset];
   const ids = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
   for (const id of ids) {
+    // A dataset must be reproducible; the bare level's task is drawn unseeded.
+    if (id === BALROG_BABYAI_LEVEL) {
+      throw new UserError(
+        `${id} draws its task at random (unseeded), so its episodes cannot be reproduced: use ${BALROG_BABYAI_ENVS.join(", ")} or the preset ${BALROG_BABYAI_PRESET}`,
+      );
+    }
     try {
       envRegistration(id);
     } catch (e) {
@@ -78,9 +80,12 @@ export function resolveEnvs(spec: string): string[] {
 /** The preset name of a spec, or "custom" (for default directory names). */
 export function presetName(spec: string): string {
   const s = spec.trim();
-  if (PRESETS[s]) return s;
+  if (PRESETS[s] || s === BALROG_BABYAI_PRESET) return s;
   const ids = s.split(",").filter((x) => x.trim() !== "");
-  return ids.length === 1 ? ids[0]!.trim().replace(/^MiniGrid-|^BabyAI-/, "").replace(/-v\d+$/, "") : `${ids.length}env`;
+  // "BabyAI-MixedTrainLocal-v0/goto" → "MixedTrainLocal-goto": no "/" in a directory name.
+  return ids.length === 1
+    ? ids[0]!.trim().replace(/^MiniGrid-|^BabyAI-/, "").replace(/-v\d+(?=\/|$)/, "").replace(/\//g, "-")
+    : `${ids.length}env`;
 }
 
 /**

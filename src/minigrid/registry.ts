@@ -1,9 +1,10 @@
 /** The id → env registry and `makeEnv`, Gymnasium's `make` for gridtune. */
 import { MINIGRID_ENVS } from "./envs/index.js";
-import { BABYAI_ENVS } from "./babyai/index.js";
+import { BABYAI_ENVS, BALROG_ENVS } from "./babyai/index.js";
 import type { MiniGridEnv } from "./minigrid-env.js";
 import type { EnvRegistration } from "./registration.js";
 import { UnknownEnvError } from "./errors.js";
+import { editDistance } from "../util/edit-distance.js";
 
 const registry = new Map<string, EnvRegistration>();
 
@@ -13,6 +14,8 @@ export function registerEnvs(regs: readonly EnvRegistration[]): void {
 }
 registerEnvs(MINIGRID_ENVS);
 registerEnvs(BABYAI_ENVS);
+// babyai-text's level for BALROG, kept apart from the 96 ids Minigrid 3.1.0 registers.
+registerEnvs(BALROG_ENVS);
 
 /** Every registered id, sorted; optionally only those starting with a prefix. */
 export function listEnvIds(prefix = ""): string[] {
@@ -49,16 +52,4 @@ export function closestIds(id: string, n = 5): string[] {
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, n)
     .map((x) => x.k);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -19,6 +19,7 @@ export * from "./unlock.js";
 export * from "./other.js";
 export * from "./synth.js";
 export * from "./bot.js";
+export * from "./balrog.js";
 
 /** Every BabyAI registration (96 ids), in Minigrid's registration order per family file. */
 export const BABYAI_ENVS: EnvRegistration[] = [
