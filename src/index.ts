@@ -21,14 +21,17 @@
  *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2},
  *    {@link BootstrapFewShot}, {@link LabeledFewShot}, {@link BootstrapFinetune}).
  * 7. **The agent** — {@link MinigridAgent}: `await MinigridAgent.load(path)`, then
- *    `await agent.forward({ observation })` or `await agent.advise(env)`.
+ *    `await agent.forward({ observation })` or `await agent.advise(env)`; {@link PlaySession} is
+ *    `gridtune play` without the terminal (an env, the expert's hints, the agent's advice, step by step).
  * 8. **Metrics** — {@link Judge}, {@link exactMetric}, {@link optimalMetric}, {@link aiFeedbackMetric}.
  * 9. **Pipeline** — {@link finetune}`(config)` returns the run record (the same data as `_info.json`);
- *    {@link evaluate} scores a saved agent offline or in closed loop; {@link runBatch} runs a YAML batch.
+ *    {@link evaluate} scores a saved agent offline or in closed loop; {@link runBatch} runs a YAML batch;
+ *    {@link runStartJob} is `gridtune start` (local model, small dataset, small run) in one call.
  * 10. **Dashboard** — {@link startDashboard}: what `gridtune serve` runs.
  *
- * Long operations ({@link finetune}, {@link evaluate}, {@link runBatch}, {@link rollout},
- * {@link collect}, the optimizers' `compile`, {@link Evaluate}) take an `AbortSignal` and report progress
+ * Long operations ({@link finetune}, {@link evaluate}, {@link runBatch}, {@link runStartJob}, {@link rollout},
+ * {@link collect}, {@link loadDataset}, {@link PlaySession.agentPlay}, the optimizers' `compile`,
+ * {@link Evaluate}) take an `AbortSignal` and report progress
  * through a {@link ProgressCallback}, so a caller can draw its own progress bar or cancel cleanly.
  *
  * Names that exist in more than one layer are exported under distinct names (see the
@@ -57,9 +60,6 @@
  * @document ../docs/encodings.md
  * @packageDocumentation
  */
-
-import { collectDataset, type CollectOptions, type CollectResult } from "./dataset/collect.js";
-import type { ProgressCallback } from "./util/progress.js";
 
 // ───────────────────────────── 1. Environments ─────────────────────────────
 
@@ -128,9 +128,9 @@ export { SearchBudgetError, TIE_BREAK } from "./expert/search.js";
 
 // ───────────────────────────── 3. Datasets ─────────────────────────────
 
-export { collectDataset, defaultDatasetName, type CollectOptions, type CollectResult } from "./dataset/collect.js";
+export { collect, collectDataset, defaultDatasetName, type CollectOptions, type CollectResult, type CollectHooks } from "./dataset/collect.js";
 export { loadDemonstrations as loadDataset, splitEpisodes, sampleWithoutReplacement, type LoadOptions as LoadDatasetOptions, type Demonstrations, type SplitFractions } from "./dataset/sample.js";
-export { openDataset, indexDataset, readSteps, readEpisodes, readJsonl, formatCategories, DatasetError, type Dataset, type StepIndex } from "./dataset/load.js";
+export { openDataset, indexDataset, readSteps, readEpisodes, readJsonl, formatCategories, DatasetError, type Dataset, type StepIndex, type ReadHooks } from "./dataset/load.js";
 export {
   DATASET_FORMAT,
   MANIFEST_FILE,
@@ -255,6 +255,7 @@ export {
 } from "./agent/actions.js";
 export { observationText, stepFromEnv, type StepLike } from "./agent/observation.js";
 export { roleLM, roleSpec, disposeLMs, type RoleLMOptions } from "./agent/lms.js";
+export { PlaySession, EpisodeOverError, type PlaySessionOptions, type PlayStep, type AgentPlayOptions, type AgentPlayStop } from "./agent/play-session.js";
 
 // ───────────────────────────── 8. Metrics ─────────────────────────────
 
@@ -266,6 +267,7 @@ export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLM
 export { finetune, gridtuneVersion, modelName, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./pipeline/finetune.js";
 export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./pipeline/evaluate-model.js";
 export { runBatch, type BatchResult, type BatchRunResult } from "./pipeline/batch.js";
+export { runStartJob, DEFAULT_LOCAL_MODEL, START_ENVS, type StartJobOptions, type StartJobHooks, type StartJobResult } from "./pipeline/start-job.js";
 export {
   DEFAULTS as FINETUNE_DEFAULTS,
   resolveConfig as resolveFinetuneConfig,
@@ -295,50 +297,3 @@ export type { AgentAdvice as PlayAgentAdvice } from "./web/api-types.js";
 
 export { ProgressBar, type ProgressEvent, type ProgressCallback } from "./util/progress.js";
 export { UserError } from "./util/errors.js";
-
-// ───────────────────────────── Library-only functions ─────────────────────────────
-
-/** What {@link collect} listens to and reports to, like {@link FinetuneHooks} for {@link finetune}. */
-export interface CollectHooks {
-  /**
-   * Cancels the collection. It is checked before any work and after every episode; a cancelled
-   * collection throws the signal's reason and leaves no directory behind.
-   */
-  signal?: AbortSignal;
-  /** Called with `{phase: "collect", done, total, detail}` after every episode (`total` = envs × seeds × episodes). */
-  progress?: ProgressCallback;
-}
-
-/**
- * Collects expert demonstrations into a dataset directory (what `gridtune collect` does): for each env
- * and seed, `episodes` episodes played by the {@link Expert}, every step written with its optimal
- * action set and subgoal. The directory appears only when the collection is complete.
- *
- * ```ts
- * const { dir, manifest } = await collect(
- *   { envIds: resolveEnvs("9env"), seeds: parseSeeds("0-4"), episodes: 5, out: "datasets/9env" },
- *   { progress: (e) => console.log(`${e.done}/${e.total}`), signal },
- * );
- * ```
- *
- * The expert and the env run synchronously between episodes, so the signal is honoured at episode
- * boundaries: an abort from the `progress` callback (or before the call) stops the collection at the
- * next boundary; {@link collectDataset} is the synchronous form.
- *
- * @param options - envs, seeds, episodes per (env, seed), the output directory (must not exist or be empty).
- * @param hooks - cancellation and progress.
- * @returns the directory, its manifest and the time taken.
- */
-export async function collect(options: CollectOptions, hooks: CollectHooks = {}): Promise<CollectResult> {
-  const { signal, progress } = hooks;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  signal?.throwIfAborted();
-  return collectDataset({
-    ...options,
-    onProgress: (e) => {
-      options.onProgress?.(e);
-      progress?.(e);
-      signal?.throwIfAborted();
-    },
-  });
-}

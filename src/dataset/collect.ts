@@ -5,6 +5,10 @@
  * each later episode with `reset()` — the generator's stream continues — after the previous one ended.
  * Everything is written into a temporary sibling directory that is renamed into place at the end, so
  * an interrupted or failed collection leaves nothing half-written behind.
+ *
+ * One loop (`collectSteps`, a generator that yields after every step) serves both forms: the
+ * synchronous `collectDataset` runs it to the end; the async `collect` runs it in ~20 ms slices and
+ * checks its AbortSignal between steps, so a timer or Ctrl-C can cancel it.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -97,11 +101,92 @@ function carryingOf(env: MiniGridEnv): string {
   return env.carrying ? `[${JSON.stringify(env.carrying.type)},${JSON.stringify(env.carrying.color)}]` : "null";
 }
 
+/** What {@link collect} listens to and reports to (like `finetune`'s hooks): a signal and a progress callback. */
+export interface CollectHooks {
+  /**
+   * Cancels the collection: checked before any work and between steps (the expert and the env run in
+   * slices of about 20 ms, then the event loop turns, so a timer or Ctrl-C can fire). A cancelled
+   * collection throws the signal's reason and leaves neither the output nor its temporary directory.
+   */
+  signal?: AbortSignal;
+  /** Called with `{phase: "collect", done, total, detail}` at the start and after every episode (`total` = envs × seeds × episodes). */
+  progress?: ProgressCallback;
+}
+
 /**
- * Collects expert demonstrations into a new dataset directory, synchronously (what `gridtune collect`
- * runs); {@link collect} is the async form with a signal. The directory appears only when complete.
+ * Collects expert demonstrations into a new dataset directory, synchronously (what the tests and quick
+ * scripts use); {@link collect} is the async form with a signal. The directory appears only when complete.
  */
 export function collectDataset(opts: CollectOptions): CollectResult {
+  const run = collectSteps(opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How long the async {@link collect} works before it lets the event loop turn (timers, signals, I/O). */
+const SLICE_MS = 20;
+
+/**
+ * Collects expert demonstrations into a dataset directory (what `gridtune collect` does): for each env
+ * and seed, `episodes` episodes played by the {@link Expert}, every step written with its optimal
+ * action set and subgoal. The directory appears only when the collection is complete; the output is
+ * byte-identical to {@link collectDataset}'s.
+ *
+ * The work runs in slices of about 20 ms between which the event loop turns, so an abort from a timer,
+ * a request handler or Ctrl-C takes effect within a step: the promise rejects with the signal's reason
+ * and nothing is left on disk.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 60_000); // give up after a minute
+ * const { dir, manifest } = await collect(
+ *   { envIds: resolveEnvs("9env"), seeds: parseSeeds("0-4"), episodes: 5, out: "datasets/9env" },
+ *   { progress: (e) => console.log(`${e.done}/${e.total}`), signal: controller.signal },
+ * );
+ * ```
+ *
+ * @param options - envs, seeds, episodes per (env, seed), the output directory (must not exist or be empty).
+ * @param hooks - cancellation and progress.
+ * @returns the directory, its manifest and the time taken.
+ */
+export async function collect(options: CollectOptions, hooks: CollectHooks = {}): Promise<CollectResult> {
+  const { signal, progress } = hooks;
+  signal?.throwIfAborted();
+  const run = collectSteps(
+    progress
+      ? {
+          ...options,
+          onProgress: (e) => {
+            options.onProgress?.(e);
+            progress(e);
+          },
+        }
+      : options,
+  );
+  let sliceStart = performance.now();
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const r = run.next();
+      if (r.done) return r.value;
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+  } finally {
+    run.return(undefined as never); // a no-op when finished; otherwise removes the temporary directory
+  }
+}
+
+/**
+ * The one collection loop: a generator that yields after every recorded step and every episode, and
+ * returns the result. Stopping it early (`return()`) or a thrown error removes the temporary directory.
+ */
+function* collectSteps(opts: CollectOptions): Generator<void, CollectResult, void> {
   const t0 = performance.now();
   if (opts.envIds.length === 0) throw new UserError("no envs to collect");
   if (opts.seeds.length === 0) throw new UserError("no seeds to collect");
@@ -117,6 +202,7 @@ export function collectDataset(opts: CollectOptions): CollectResult {
   mkdirSync(tmp);
   const steps = new LineWriter(join(tmp, STEPS_FILE));
   const episodes = new LineWriter(join(tmp, EPISODES_FILE));
+  let finished = false;
   try {
     const perEnv: Record<string, EnvCounts> = {};
     const perCategory: Record<string, number> = { "0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0 };
@@ -171,6 +257,7 @@ export function collectDataset(opts: CollectOptions): CollectResult {
               ret += r.reward;
               length++;
               obs = r.obs;
+              yield;
               if (r.terminated || r.truncated) {
                 success = r.terminated && r.reward > 0;
                 break;
@@ -182,6 +269,7 @@ export function collectDataset(opts: CollectOptions): CollectResult {
             skipped.push({ env_id: id, seed, episode: ep, step: length, error: e.pythonForm });
             nEpisodes++;
             opts.onProgress?.({ phase: "collect", done: nEpisodes, total, detail: id });
+            yield;
             continue;
           }
           for (const l of lines) steps.write(l);
@@ -198,6 +286,7 @@ export function collectDataset(opts: CollectOptions): CollectResult {
           nSteps += length;
           if (success) nSuccess++;
           opts.onProgress?.({ phase: "collect", done: nEpisodes, total, detail: id });
+          yield;
         }
       }
       if (babyai) {
@@ -237,11 +326,14 @@ export function collectDataset(opts: CollectOptions): CollectResult {
     checkOutDir(out);
     if (existsSync(out)) rmSync(out, { recursive: true }); // an empty directory the user made
     renameSync(tmp, out);
+    finished = true;
     return { dir: out, manifest, seconds: (performance.now() - t0) / 1000 };
-  } catch (e) {
-    steps.abort();
-    episodes.abort();
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
+  } finally {
+    // A thrown error, or the generator stopped early (a cancelled collect): nothing stays behind.
+    if (!finished) {
+      steps.abort();
+      episodes.abort();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
 }

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeEnv } from "../minigrid/registry.js";
 import { repoRoot } from "../testing/paths.js";
 import { UserError } from "../util/errors.js";
-import { collectDataset, defaultDatasetName } from "./collect.js";
+import { collect, collectDataset, defaultDatasetName } from "./collect.js";
 import { indexDataset, openDataset, readJsonl } from "./load.js";
 import { parseSeeds, PRESETS, resolveEnvs } from "./presets.js";
 import type { EpisodeRecord, Manifest, StepRecord } from "./record.js";
@@ -150,6 +150,66 @@ test("collect refuses an existing non-empty --out and leaves nothing behind when
   assert.deepEqual(readdirSync(scratch).filter((n) => n.includes(".tmp-")), []);
 });
 
+test("collect (async) writes the same bytes as collectDataset and reports every episode", async () => {
+  const out = join(scratch, "async");
+  const events: number[] = [];
+  const r = await collect({ envIds: ENVS, seeds: [3, 7], episodes: 3, out, envsSpec: ENVS.join(","), seedsSpec: "3,7" }, { progress: (e) => events.push(e.done) });
+  assert.equal(r.dir, out);
+  assert.deepEqual(events, Array.from({ length: ENVS.length * 2 * 3 + 1 }, (_, i) => i));
+  for (const f of ["steps.jsonl", "episodes.jsonl"]) assert.ok(readFileSync(join(out, f)).equals(readFileSync(join(small, f))), f);
+  const strip = (m: Manifest) => ({ ...m, created: "", versions: { ...m.versions } });
+  assert.deepEqual(strip(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"))), strip(JSON.parse(readFileSync(join(small, "manifest.json"), "utf8"))));
+});
+
+test("collect: an abort from a timer stops within a step, rejects with the signal's reason and leaves nothing behind", async () => {
+  const out = join(scratch, "aborted");
+  const controller = new AbortController();
+  let abortedAt = 0;
+  let episodes = 0;
+  setTimeout(() => {
+    abortedAt = performance.now();
+    controller.abort();
+  }, 100);
+  const seeds = Array.from({ length: 500 }, (_, i) => i); // far more than 100 ms of work
+  const err = await collect({ envIds: ["MiniGrid-DoorKey-8x8-v0"], seeds, episodes: 1, out }, { signal: controller.signal, progress: (e) => (episodes = e.done) }).then(
+    () => assert.fail("the collection should have been cancelled"),
+    (e: unknown) => e,
+  );
+  const latency = performance.now() - abortedAt;
+  assert.equal((err as Error).name, "AbortError");
+  assert.equal(err, controller.signal.reason);
+  assert.ok(episodes > 0 && episodes < seeds.length, `${episodes} episodes before the abort`);
+  assert.ok(latency < 250, `the abort took ${latency.toFixed(0)} ms to take effect`);
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(scratch).filter((n) => n.includes(".tmp-")), []);
+  // An already-aborted signal: nothing starts; the reason is what rejects.
+  const reason = new Error("not now");
+  await assert.rejects(collect({ envIds: ENVS, seeds: [0], episodes: 1, out }, { signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  assert.equal(existsSync(out), false);
+});
+
+test("the CLI: Ctrl-C during collect stops it, says so, exits 130 and writes nothing", async () => {
+  const cli = join(repoRoot, "dist", "src", "cli", "main.js");
+  const parent = join(scratch, "sigint");
+  mkdirSync(parent);
+  const out = join(parent, "data");
+  const child = spawn(process.execPath, [cli, "collect", "--envs", "MiniGrid-DoorKey-8x8-v0", "--seeds", "0-4999", "--episodes", "1", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  let stdout = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (/collect: \d+\/5000/.test(stderr) && !child.killed) child.kill("SIGINT"); // the first progress line: the work has started
+    });
+    child.on("close", (c) => resolve(c));
+  });
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /error: collection stopped by SIGINT; nothing was written to .*data/);
+  assert.doesNotMatch(stdout, /wrote/);
+  assert.deepEqual(readdirSync(parent), []);
+});
+
 test("the CLI: collect with a progress bar, clear errors and a non-zero exit code on bad input", () => {
   const cli = join(repoRoot, "dist", "src", "cli", "main.js");
   const out = join(scratch, "cli");
@@ -198,4 +258,36 @@ test("a large dataset streams in bounded memory: 300 000 steps index in far less
   let lines = 0;
   for await (const _ of readJsonl(join(dir, "episodes.jsonl"))) lines++;
   assert.ok(lines > 0);
+});
+
+test("loadDataset reports the indexing in bytes (phase index) and stops between chunks when its signal aborts", async () => {
+  const dir = join(scratch, "progress");
+  mkdirSync(dir);
+  for (const f of ["manifest.json", "episodes.jsonl"]) writeFileSync(join(dir, f), readFileSync(join(small, f)));
+  const text = readFileSync(join(small, "steps.jsonl"), "utf8");
+  writeFileSync(join(dir, "steps.jsonl"), text.repeat(Math.ceil((4 << 20) / text.length))); // ≥ 4 MiB
+  const bytes = readFileSync(join(dir, "steps.jsonl")).length;
+  const events: { phase: string; done: number; total: number }[] = [];
+  const d = await loadDemonstrations(dir, { samplesPerCategory: 2, progress: (e) => events.push(e) });
+  assert.ok(d.train.length > 0);
+  assert.ok(events.every((e) => e.phase === "index" && e.total === bytes));
+  assert.deepEqual([events[0]!.done, events.at(-1)!.done], [0, bytes]);
+  assert.ok(events.length > 10, `${events.length} progress events`);
+  assert.ok(events.every((e, i) => i === 0 || e.done >= events[i - 1]!.done));
+  // Aborted after the first quarter: rejects with the reason, before the end of the file.
+  const controller = new AbortController();
+  const reason = new Error("stop loading");
+  let last = 0;
+  await assert.rejects(
+    loadDemonstrations(dir, {
+      signal: controller.signal,
+      progress: (e) => {
+        last = e.done;
+        if (e.done > bytes / 4) controller.abort(reason);
+      },
+    }),
+    (e) => e === reason,
+  );
+  assert.ok(last < bytes / 2, `stopped at ${last} of ${bytes} bytes`);
+  await assert.rejects(loadDemonstrations(dir, { signal: AbortSignal.abort(reason) }), (e) => e === reason);
 });

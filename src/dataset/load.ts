@@ -10,6 +10,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
+import type { ProgressCallback } from "../util/progress.js";
 import { DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type EpisodeRecord, type Manifest, type StepRecord } from "./record.js";
 
 /** A dataset directory or file is missing or malformed; the message names the file (and line). */
@@ -96,6 +97,20 @@ function checkStep(r: StepRecord, path: string, line: number): void {
   if (!Array.isArray(r.image) || !Array.isArray(r.grid) || !Array.isArray(r.optimal_actions)) throw bad("image, grid and optimal_actions must be arrays");
 }
 
+/** How many bytes of steps.jsonl are indexed between two looks at the signal (the read stream's chunk size). */
+const CHUNK = 1 << 16;
+
+/** What {@link indexDataset} listens to and reports to: a signal checked between chunks, and byte progress. */
+export interface ReadHooks {
+  /** Checked before the read and about every 64 KiB of steps.jsonl; an abort rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Called with `{phase: "index", done, total}` in bytes of steps.jsonl: at the start, about every half
+   * percent, and at the end.
+   */
+  progress?: ProgressCallback;
+}
+
 /** The compact index of every step. */
 export interface StepIndex {
   count: number;
@@ -113,8 +128,11 @@ export interface StepIndex {
   categories: Record<string, number>;
 }
 
-/** Stream steps.jsonl once and build the index (validating every line). */
-export async function indexDataset(ds: Dataset): Promise<StepIndex> {
+/**
+ * Stream steps.jsonl once and build the index (validating every line). `hooks.signal` is checked
+ * between chunks; `hooks.progress` gets `{phase: "index", done, total}` in bytes.
+ */
+export async function indexDataset(ds: Dataset, hooks: ReadHooks = {}): Promise<StepIndex> {
   let cap = 1024;
   let episodeOf = new Int32Array(cap);
   let action = new Uint8Array(cap);
@@ -124,7 +142,23 @@ export async function indexDataset(ds: Dataset): Promise<StepIndex> {
   const episodeIds = new Map<string, number>();
   const categories: Record<string, number> = {};
   let n = 0;
+  const { signal, progress } = hooks;
+  signal?.throwIfAborted();
+  const bytes = progress ? statSync(ds.stepsPath).size : 0;
+  const every = Math.max(CHUNK, Math.floor(bytes / 200)); // progress about every half percent
+  let nextCheck = CHUNK;
+  let nextReport = every;
+  progress?.({ phase: "index", done: 0, total: bytes });
   for await (const { value: r, line, offset: off } of readJsonl<StepRecord>(ds.stepsPath)) {
+    if (off >= nextCheck) {
+      // About once per chunk read: the signal, and now and then the progress.
+      nextCheck = off + CHUNK;
+      signal?.throwIfAborted();
+      if (progress && off >= nextReport) {
+        nextReport = off + every;
+        progress({ phase: "index", done: off, total: bytes });
+      }
+    }
     checkStep(r, ds.stepsPath, line);
     if (n === cap) {
       cap *= 2;
@@ -153,6 +187,7 @@ export async function indexDataset(ds: Dataset): Promise<StepIndex> {
     categories[c] = (categories[c] ?? 0) + 1;
     n++;
   }
+  progress?.({ phase: "index", done: bytes, total: bytes });
   if (n === 0) throw new DatasetError(`${ds.stepsPath} has no steps`);
   return { count: n, episodeOf: episodeOf.subarray(0, n), action: action.subarray(0, n), offset: offset.subarray(0, n), line: lineOf.subarray(0, n), episodes, categories };
 }

@@ -13,6 +13,7 @@ import { NumpyGenerator } from "../minigrid/rng.js";
 import { UserError } from "../util/errors.js";
 import { formatCategories, indexDataset, openDataset, readSteps, type Dataset, type StepIndex } from "./load.js";
 import type { StepRecord } from "./record.js";
+import type { ProgressCallback } from "../util/progress.js";
 
 /** Fractions of the episodes in the train, validation and test splits (normalised by their sum). */
 export interface SplitFractions {
@@ -31,6 +32,10 @@ export interface LoadOptions {
   splits?: SplitFractions;
   /** Where the progress lines go (default: nowhere). */
   log?: (line: string) => void;
+  /** Cancels the load: checked between chunks of steps.jsonl; an abort rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called with `{phase: "index", done, total}` in bytes of steps.jsonl while the steps are indexed. */
+  progress?: ProgressCallback;
 }
 
 /**
@@ -86,6 +91,16 @@ export function splitEpisodes(nEpisodes: number, fractions: SplitFractions, rng:
 /**
  * Loads a dataset directory: optional stratified sampling per ground-truth action, then a seeded split by
  * episode (80/10/10 by default); logs the original tool's lines. Exported as {@link loadDataset}.
+ * `opts.signal` cancels it between chunks of steps.jsonl; `opts.progress` reports the indexing in bytes.
+ *
+ * @example
+ * ```ts
+ * const demos = await loadDataset("datasets/9env", {
+ *   samplesPerCategory: 50,
+ *   signal: AbortSignal.timeout(30_000),
+ *   progress: (e) => process.stderr.write(`\rindexing ${((100 * e.done) / e.total).toFixed(0)}%`),
+ * });
+ * ```
  */
 export async function loadDemonstrations(dir: string, opts: LoadOptions = {}): Promise<Demonstrations> {
   const log = opts.log ?? (() => {});
@@ -93,7 +108,7 @@ export async function loadDemonstrations(dir: string, opts: LoadOptions = {}): P
   const k = opts.samplesPerCategory;
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`samplesPerCategory must be a positive integer, got ${k}`);
   const dataset = openDataset(dir);
-  const index = await indexDataset(dataset);
+  const index = await indexDataset(dataset, { signal: opts.signal, progress: opts.progress });
   log(`Loaded ${index.count} demonstrations`);
   log(`Available categories: ${formatCategories(index.categories)}`);
 
@@ -119,6 +134,7 @@ export async function loadDemonstrations(dir: string, opts: LoadOptions = {}): P
     chosen.sort((a, b) => a - b);
   }
   const episodeSplit = splitEpisodes(index.episodes.length, opts.splits ?? { train: 0.8, validation: 0.1, test: 0.1 }, new NumpyGenerator(seed + 1));
+  opts.signal?.throwIfAborted();
   const records = readSteps(dataset, index, chosen);
   const train: StepRecord[] = [];
   const validation: StepRecord[] = [];

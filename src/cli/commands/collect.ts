@@ -3,12 +3,13 @@
  * `gridtune dataset <dir>` — check a dataset and print its counts (and a stratified sample's).
  */
 import type { Command } from "commander";
-import { collectDataset, defaultDatasetName } from "../../dataset/collect.js";
+import { collect, defaultDatasetName } from "../../dataset/collect.js";
 import { parseSeeds, presetName, resolveEnvs } from "../../dataset/presets.js";
 import { loadDemonstrations } from "../../dataset/sample.js";
 import { ProgressBar } from "../../util/progress.js";
 import { parseNonNegativeInt } from "../options.js";
 import { UserError } from "../../util/errors.js";
+import { interruptSignal, progressBars } from "./pipeline-shared.js";
 
 function positive(flag: string) {
   const p = parseNonNegativeInt(flag);
@@ -23,30 +24,36 @@ export function register(program: Command): void {
   program
     .command("collect")
     .description("collect expert demonstrations (env × seed × episode) into a dataset directory")
-    .requiredOption("--envs <ids|preset>", "env ids (MiniGrid and BabyAI) separated by commas, or a preset: 9env (nine MiniGrid ids), balrog-babyai (BALROG's five BabyAI tasks: goto, pickup, open, putnext, pick_up_seq_go_to in BabyAI-MixedTrainLocal-v0; needs that level)")
+    .requiredOption("--envs <ids|preset>", "env ids (MiniGrid and BabyAI) separated by commas, or a preset: 9env (nine MiniGrid ids), balrog-babyai (BALROG's five BabyAI tasks, one id each: BabyAI-MixedTrainLocal-v0/goto, /pickup, /open, /putnext, /pick_up_seq_go_to)")
     .option("--seeds <range>", "seeds: a range 0-4, a list 0,3,5, or both", "0-4")
     .option("--episodes <n>", "episodes per env and seed (episode 0: reset(seed), later ones: reset())", positive("--episodes"), 5)
     .option("--max-steps <n>", "override each env's max_steps", positive("--max-steps"))
     .option("--out <dir>", "output directory (default: dataset_<envs>_<n>seed_<e>episodes_v2_MMDD_HHMM)")
     .option("--quiet", "no progress bar")
-    .action((opts: { envs: string; seeds: string; episodes: number; maxSteps?: number; out?: string; quiet?: boolean }) => {
+    .action(async (opts: { envs: string; seeds: string; episodes: number; maxSteps?: number; out?: string; quiet?: boolean }) => {
       const envIds = resolveEnvs(opts.envs);
       const seeds = parseSeeds(opts.seeds);
       const out = opts.out ?? defaultDatasetName(presetName(opts.envs), seeds.length, opts.episodes);
       const bar = new ProgressBar("collect", envIds.length * seeds.length * opts.episodes, process.stderr, !opts.quiet);
-      const r = collectDataset({
-        envIds,
-        seeds,
-        episodes: opts.episodes,
-        maxSteps: opts.maxSteps ?? null,
-        out,
-        envsSpec: opts.envs,
-        seedsSpec: opts.seeds,
-        onProgress: bar.callback(),
+      const interrupt = interruptSignal(() => {
+        if (process.stderr.isTTY && !opts.quiet) process.stderr.write("\n"); // end the bar's line
       });
-      bar.finish();
-      const c = r.manifest.counts;
-      console.log(`wrote ${r.dir}: ${c.episodes} episodes (${c.successes} successful), ${c.steps} steps in ${r.seconds.toFixed(2)} s`);
+      try {
+        const r = await collect(
+          { envIds, seeds, episodes: opts.episodes, maxSteps: opts.maxSteps ?? null, out, envsSpec: opts.envs, seedsSpec: opts.seeds },
+          { signal: interrupt.signal, progress: bar.callback() },
+        );
+        bar.finish();
+        const c = r.manifest.counts;
+        console.log(`wrote ${r.dir}: ${c.episodes} episodes (${c.successes} successful), ${c.steps} steps in ${r.seconds.toFixed(2)} s`);
+      } catch (e) {
+        if (e === interrupt.signal.reason && e instanceof UserError) {
+          throw new UserError(`collection ${e.message}; nothing was written to ${out}`, e.exitCode);
+        }
+        throw e;
+      } finally {
+        interrupt.dispose();
+      }
     });
 
   program
@@ -55,7 +62,15 @@ export function register(program: Command): void {
     .option("--samples <n>", "samples per category", positive("--samples"))
     .option("--seed <n>", "sampling and split seed", parseNonNegativeInt("--seed"), 0)
     .action(async (dir: string, opts: { samples?: number; seed: number }) => {
-      const d = await loadDemonstrations(dir, { samplesPerCategory: opts.samples, seed: opts.seed, log: (l) => console.log(l) });
+      const progress = progressBars(Boolean(process.stderr.isTTY));
+      const interrupt = interruptSignal(() => progress.finish());
+      let d;
+      try {
+        d = await loadDemonstrations(dir, { samplesPerCategory: opts.samples, seed: opts.seed, log: (l) => console.log(l), signal: interrupt.signal, progress });
+      } finally {
+        progress.finish();
+        interrupt.dispose();
+      }
       console.log(`Splits by episode: train ${d.train.length}, validation ${d.validation.length}, test ${d.test.length} steps`);
     });
 }

@@ -10,6 +10,8 @@ const LABELS: Record<string, string> = {
   distill: "distill",
   test: "test",
   rollout: "episodes",
+  collect: "collect",
+  index: "index steps",
 };
 
 /** One bar per phase; a new phase finishes the previous bar. The inner evaluation bar of a trial is shown only on a TTY. */

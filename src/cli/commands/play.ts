@@ -7,18 +7,17 @@
  * agent acts once, `g` the agent plays to the end of the episode; `r` restart the seed, `n` next seed;
  * `s` save a PNG; `d` show/hide the observation text the agent reads; `q` quit. Without a terminal
  * (piped input) each line is one key.
+ *
+ * The session itself (env, seed, expert, agent, actions, pictures) is the library's `PlaySession`
+ * (src/agent/play-session.ts); this file reads keys and draws.
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { makeEnv } from "../../minigrid/registry.js";
-import type { MiniGridEnv } from "../../minigrid/minigrid-env.js";
 import { ACTION_PHRASES } from "../../minigrid/constants.js";
-import { Expert } from "../../expert/index.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
 import { ENCODING_TYPES, VIEW_TYPES, type EncodingType, type ViewType } from "../../agent/actions.js";
-import type { AgentAdvice, MinigridAgent } from "../../agent/minigrid-agent.js";
-import { observationText, stepFromEnv } from "../../agent/observation.js";
+import type { MinigridAgent } from "../../agent/minigrid-agent.js";
+import { PlaySession } from "../../agent/play-session.js";
 import { choiceFlag, intFlag } from "./pipeline-shared.js";
 
 interface Opts {
@@ -47,114 +46,92 @@ export function register(program: Command): void {
     .option("--out-dir <dir>", "where `s` saves pictures", ".")
     .option("--no-color", "plain text grid")
     .action(async (opts: Opts) => {
-      const env = makeEnv(opts.env);
       let agent: MinigridAgent | null = null;
       if (opts.modelPath) {
         const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
         agent = await MinigridAgent.load(opts.modelPath);
       }
-      await playSession(env, agent, opts);
+      const session = new PlaySession({ env: opts.env, seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
+      await playInTerminal(session, opts);
     });
 }
 
-async function playSession(env: MiniGridEnv, agent: MinigridAgent | null, opts: Opts): Promise<void> {
-  const { renderAnsi, renderFull, encodePng } = await import("../../minigrid/render/index.js");
+/** The terminal side of `gridtune play`: keys in, the session drawn out. */
+async function playInTerminal(session: PlaySession, opts: Opts): Promise<void> {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const color = opts.color !== false && Boolean(process.stdout.isTTY);
-  const encoding = opts.encodingType ?? agent?.encodingType ?? "ascii";
-  const view = opts.view ?? agent?.view ?? "agent";
-  let seed = opts.seed;
+  const agent = session.agent;
   let details = !opts.hideLlmDetails;
-  let episode = 1;
-  let expert = new Expert();
-  let last: { action: number; reward: number; done: boolean; success: boolean } | null = null;
-  let advice: AgentAdvice | null = null;
-  let adviceError: string | null = null;
   let message = "";
-  env.reset({ seed });
 
+  /** Asks the agent about the current state (once per state); a failure is shown, not thrown. */
   const ask = async () => {
-    advice = null;
-    adviceError = null;
-    if (!agent || last?.done) return;
+    if (!agent || session.done || session.advice) return;
     if (tty) process.stdout.write("🤖 thinking…\r");
     try {
-      advice = await agent.advise(env, { role: "student" });
-    } catch (e) {
-      adviceError = (e as Error).message;
+      await session.advise();
+    } catch {
+      // kept in session.adviceError and drawn
     }
   };
 
   const draw = async () => {
     const out: string[] = [];
     if (tty) out.push("\x1b[2J\x1b[H");
-    out.push(`🎮 ${env.envId}  seed ${seed}  episode ${episode}  step ${env.stepCount}/${env.maxSteps}`);
-    out.push(`Mission: ${env.mission}`);
-    out.push(renderAnsi(env, { color }));
+    out.push(`🎮 ${session.env.envId}  seed ${session.seed}  episode ${session.episode}  step ${session.stepCount}/${session.maxSteps}`);
+    out.push(`Mission: ${session.mission}`);
+    out.push(session.ansi({ color }));
+    const last = session.lastStep;
     if (last) out.push(`Last action: ${ACTION_PHRASES[last.action]}  reward ${last.reward.toFixed(3)}${last.done ? (last.success ? "  🏆 episode completed!" : "  ⏱️ episode over") : ""}`);
-    if (!last?.done) {
-      const d = expert.act(env);
-      out.push(`🧭 Expert: optimal ${d.optimalActions.map((a) => `${a} ${ACTION_PHRASES[a]}`).join(", ")}${d.subgoal ? `; subgoal: ${d.subgoal}` : ""}`);
-    }
+    const d = session.expertHint();
+    if (d) out.push(`🧭 Expert: optimal ${d.optimalActions.map((a) => `${a} ${ACTION_PHRASES[a]}`).join(", ")}${d.subgoal ? `; subgoal: ${d.subgoal}` : ""}`);
     if (agent) {
-      const a = advice as AgentAdvice | null;
-      if (adviceError) out.push(`🤖 Agent: error: ${adviceError}`);
+      const a = session.advice;
+      if (session.adviceError) out.push(`🤖 Agent: error: ${session.adviceError.message}`);
       else if (a) {
         out.push(`🤖 Agent hint: ${a.hint ?? "(none)"}${a.action !== null ? ` (action ${a.action})` : " (names no action)"}`);
         if (a.reasoning) out.push(`   Reasoning: ${a.reasoning.replace(/\s+/g, " ").slice(0, 600)}`);
       }
     } else out.push("🤖 No agent loaded (--model-path FILE shows a trained agent's hints)");
-    if (details) out.push(`── observation (${encoding}, ${view} view) ──\n${await observationText(stepFromEnv(env), encoding, view)}`);
+    if (details) out.push(`── observation (${session.encoding}, ${session.view} view) ──\n${await session.observationText()}`);
     if (message) out.push(message);
     out.push(`keys: 0-6 / ←→↑ act · ${agent ? "a agent acts · g agent plays · " : ""}r restart · n next seed · s save PNG · d details · q quit`);
     process.stdout.write(out.join("\n") + "\n");
     message = "";
   };
 
-  const act = (action: number) => {
-    if (last?.done) {
-      message = "The episode is over: r to restart, n for the next seed, q to quit.";
-      return;
-    }
-    const r = env.step(action);
-    last = { action, reward: r.reward, done: r.terminated || r.truncated, success: r.reward > 0 };
-  };
-
-  const restart = (nextSeed: number) => {
-    seed = nextSeed;
-    env.reset({ seed });
-    expert = new Expert();
-    last = null;
-    episode++;
+  const episodeOver = () => {
+    message = "The episode is over: r to restart, n for the next seed, q to quit.";
   };
 
   /** Handles one key; false to quit. */
   const handle = async (key: string): Promise<boolean> => {
     const k = key === "\x1b[D" || key === "\x1b[C" || key === "\x1b[A" ? key : key.trim().toLowerCase();
     if (k === "q" || k === "\x03" || k === "quit") return false;
-    if (k in KEY_ACTIONS) act(KEY_ACTIONS[k]!);
-    else if (k === "a" && agent) {
-      const a = advice as AgentAdvice | null;
-      if (a?.action !== null && a?.action !== undefined) act(a.action);
-      else message = "The agent named no action; act yourself.";
+    if (k in KEY_ACTIONS) {
+      if (session.done) episodeOver();
+      else session.act(KEY_ACTIONS[k]!);
+    } else if (k === "a" && agent) {
+      if (session.done) episodeOver();
+      else {
+        const step = await session.agentAct().catch(() => undefined); // undefined: the call failed (session.adviceError is drawn)
+        if (step === null) message = "The agent named no action; act yourself.";
+      }
     } else if (k === "g" && agent) {
-      let guard = 0;
-      while (!last?.done && guard++ < env.maxSteps) {
-        const a = advice as AgentAdvice | null;
-        if (a?.action === null || a?.action === undefined) {
-          message = "The agent named no action; stopped.";
-          break;
+      if (session.done) episodeOver();
+      else {
+        try {
+          const r = await session.agentPlay({ onStep: async () => (tty ? draw() : undefined) });
+          if (r.stopped === "no-action") message = "The agent named no action; stopped.";
+        } catch {
+          // the agent failed: session.adviceError is drawn
         }
-        act(a.action);
-        await ask();
-        if (tty) await draw();
       }
       return true;
-    } else if (k === "r") restart(seed);
-    else if (k === "n") restart(seed + 1);
+    } else if (k === "r") session.reset();
+    else if (k === "n") session.reset(session.seed + 1);
     else if (k === "s") {
-      const file = join(opts.outDir, `play_${env.envId}_seed${seed}_step${env.stepCount}.png`);
-      writeFileAtomic(file, encodePng(renderFull(env, { tileSize: 32, highlight: true })));
+      const file = session.saveImage(join(opts.outDir, session.imageName()));
       message = `💾 saved ${file}`;
       return true;
     } else if (k === "d") details = !details;

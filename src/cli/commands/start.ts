@@ -1,28 +1,18 @@
 /**
- * `gridtune start` (what `npm start` runs): the main job out of the box, end to end and small.
- *
- * 1. The LM: with GROQ_API_KEY set, teacher and assessor on Groq and the student on the embedded
- *    llama.cpp runtime; without a key, all three roles on llama.cpp. The local model is
- *    GRIDTUNE_LOCAL_MODEL (a .gguf path or an hf: URI), else a small instruct GGUF downloaded once
- *    into the cache with a progress bar. Offline and without the file it stops at once and says how
- *    to provide one (GRIDTUNE_OFFLINE=1 skips the download attempt).
- * 2. A small default dataset, collected once by the expert (reused when present).
- * 3. The pipeline (`finetune`) sized to finish in minutes on a laptop CPU; then what to run next.
+ * `gridtune start` (what `npm start` runs): the main job out of the box, end to end and small — the
+ * library's `runStartJob` (src/pipeline/start-job.ts: the local model, a small dataset collected once,
+ * the pipeline sized for a laptop CPU) with progress bars, Ctrl-C and what to run next.
  *
  * `--tour` shows the old tour instead: the env list and a rendered random rollout.
  */
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { listEnvIds, makeEnv } from "../../minigrid/registry.js";
 import { NumpyGenerator } from "../../minigrid/rng.js";
 import { ACTION_NAMES } from "../../minigrid/constants.js";
-import { UserError } from "../../util/errors.js";
 import { intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 
-/** The default local model: Qwen2.5 0.5B Instruct, Q4_K_M (~400 MB), downloaded once. */
-export const DEFAULT_LOCAL_MODEL = "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf";
-export const START_ENVS = ["MiniGrid-Empty-5x5-v0", "BabyAI-GoToObj-v0", "MiniGrid-DoorKey-5x5-v0"];
+export { DEFAULT_LOCAL_MODEL, START_ENVS } from "../../pipeline/start-job.js";
 
 interface Opts {
   dir: string;
@@ -50,71 +40,22 @@ export function register(program: Command): void {
 }
 
 async function mainJob(opts: Opts): Promise<void> {
-  const { loadLMConfig, resolveGgufPath } = await import("../../lm/index.js");
-  const config = loadLMConfig();
-  const offline = process.env.GRIDTUNE_OFFLINE === "1";
-  const local = process.env.GRIDTUNE_LOCAL_MODEL?.trim() || DEFAULT_LOCAL_MODEL;
-  const useGroq = Boolean(config.groqApiKey);
-  console.log("🚀 gridtune start: a small end-to-end fine-tuning job");
-  console.log(useGroq ? "   GROQ_API_KEY is set: teacher and assessor on Groq, the student on a local llama.cpp model" : "   no API key set: teacher, student and assessor on a local llama.cpp model");
-
-  // 1. The local model first: offline without the file, stop before any other work.
-  let modelPath: string;
-  try {
-    modelPath = await resolveGgufPath(local, { modelsDir: join(config.cacheDir, "models"), download: !offline, progress: opts.progress !== false });
-  } catch (e) {
-    throw new UserError(
-      `${(e as Error).message}\n` +
-        `To run \`npm start\` offline, put a small instruct .gguf model on this machine and point GRIDTUNE_LOCAL_MODEL at it ` +
-        `(e.g. GRIDTUNE_LOCAL_MODEL=./qwen2.5-0.5b-instruct-q4_k_m.gguf npm start), or copy it into ${join(config.cacheDir, "models")}; ` +
-        `or set GROQ_API_KEY to use Groq for the teacher and the assessor.`,
-    );
-  }
-  const localId = `llamacpp/${modelPath}`;
-  console.log(`   local model: ${modelPath}`);
-
-  // 2. A small dataset, collected once.
-  const dir = resolve(opts.dir);
-  const dataset = join(dir, "dataset");
-  if (!existsSync(join(dataset, "manifest.json"))) {
-    const { collectDataset } = await import("../../dataset/collect.js");
-    console.log(`\n📦 Collecting expert demonstrations: ${START_ENVS.join(", ")} × seeds 0–3 × 2 episodes → ${dataset}`);
-    const r = collectDataset({ envIds: START_ENVS, seeds: [0, 1, 2, 3], episodes: 2, out: dataset });
-    console.log(`   ${r.manifest.counts.episodes} episodes, ${r.manifest.counts.steps} steps in ${r.seconds.toFixed(1)} s`);
-  } else console.log(`\n📦 Reusing the dataset in ${dataset}`);
-
-  // 3. The pipeline, sized for a laptop CPU.
-  process.env.GRIDTUNE_MAX_TOKENS ??= "384";
-  const { finetune } = await import("../../pipeline/finetune.js");
+  const { runStartJob } = await import("../../pipeline/start-job.js");
   const progress = progressBars(opts.progress !== false);
   const interrupt = interruptSignal(() => progress.finish());
   try {
-    const info = await finetune(
-      {
-        datasetPath: dataset,
-        teacherModel: useGroq ? "groq/llama-3.3-70b-versatile" : localId,
-        assessorModel: useGroq ? "groq/llama-3.3-70b-versatile" : localId,
-        studentModel: localId,
-        outputDir: join(dir, "saved_llm_models"),
-        samplesPerCategory: 2,
-        maxBootstrappedDemos: 1,
-        numTrials: 2,
-        numCandidates: 2,
-        minibatchSize: 10,
-        maxEval: 6,
-        concurrency: 2,
-        seed: opts.seed,
-      },
-      { signal: interrupt.signal, progress },
+    const job = await runStartJob(
+      { dir: opts.dir, seed: opts.seed, downloadProgress: opts.progress !== false },
+      { signal: interrupt.signal, progress, log: (line) => console.log(line) },
     );
     progress.finish();
-    const model = info.files.program;
+    const model = job.programPath;
     console.log("\nNext:");
     if (model) {
       console.log(`  gridtune evaluate --model-path ${model} --env MiniGrid-Empty-5x5-v0 --episodes 3   # the agent acting`);
       console.log(`  gridtune play --model-path ${model} --env BabyAI-GoToObj-v0 --seed 1               # play alongside it`);
     }
-    console.log(`  gridtune serve --runs ${join(dir, "saved_llm_models")}                                  # the dashboard`);
+    console.log(`  gridtune serve --runs ${job.outputDir}                                  # the dashboard`);
     console.log("  gridtune finetune --help                                                   # the full pipeline (Groq, Ollama, …)");
   } finally {
     progress.finish();
