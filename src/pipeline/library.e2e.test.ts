@@ -11,24 +11,20 @@ import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { finetune, modelName, timestampOf } from "./index.js";
 import { collectTinyDataset, dspyReply } from "./test-support.js";
+import { setEnvVars } from "../testing/env-vars.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-lib-"));
 const dataset = join(root, "ds");
 let server: LLMTestServer;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => {};
 
 before(async () => {
   collectTinyDataset(dataset);
   server = await LLMTestServer.start({ replies: [{ reply: dspyReply }] });
-  const env = { GROQ_BASE_URL: server.openaiBaseUrl, GROQ_API_KEY: "gsk_lib", OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0" };
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnvVars({ GROQ_BASE_URL: server.openaiBaseUrl, GROQ_API_KEY: "gsk_lib", OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0" });
 });
 after(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  restoreEnv();
   await server.close();
 });
 

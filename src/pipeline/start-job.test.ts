@@ -14,26 +14,22 @@ import { writeTinyGguf } from "../testing/tiny-gguf.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { runStartJob, START_ENVS } from "./start-job.js";
 import { dspyReply } from "./test-support.js";
+import { setEnvVars } from "../testing/env-vars.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-start-job-"));
 const model = join(root, "tiny.gguf");
 let server: LLMTestServer;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => {};
 /** The test server's models for the three roles (the job's own choice would run the tiny GGUF). */
 const ROLES = { teacherModel: "groq/llama-3.3-70b-versatile", assessorModel: "groq/llama-3.3-70b-versatile", studentModel: "ollama/llama3.1:70b" };
 
 before(async () => {
   writeTinyGguf(model, { seed: 7 });
   server = await LLMTestServer.start({ replies: [{ reply: dspyReply }] });
-  const env = { GROQ_BASE_URL: server.openaiBaseUrl, GROQ_API_KEY: "gsk_start", OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0" };
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnvVars({ GROQ_BASE_URL: server.openaiBaseUrl, GROQ_API_KEY: "gsk_start", OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0" });
 });
 after(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  restoreEnv();
   await server.close();
 });
 

@@ -26,7 +26,7 @@ import { randomInt } from "node:crypto";
 import type { Color } from "../constants.js";
 import { Grid } from "../grid.js";
 import { family } from "../registration.js";
-import type { Door, WorldObj } from "../world-object.js";
+import type { WorldObj } from "../world-object.js";
 import { LevelGen, type ActionKind } from "./levelgen.js";
 import type { RoomGridLevelOptions } from "./roomgrid-level.js";
 import { AfterInstr, BeforeInstr, GoToInstr, ObjDesc, OpenInstr, PickupInstr, PutNextInstr, type DescType } from "./verifier.js";
@@ -97,7 +97,7 @@ export class MixedTrainLocal extends LevelGen {
       this.regenGrid();
       if (task === "open") {
         const doorColor = this.randElem(OPEN_DOOR_COLORS);
-        this.addLockedRoomOfColor(doorColor);
+        this.addLockedRoom(doorColor); // babyai-text's form: the door takes this colour
         this.connectAll();
         for (let j = 0; j < this.numRows; j++) {
           for (let i = 0; i < this.numCols; i++) {
@@ -179,30 +179,6 @@ export class MixedTrainLocal extends LevelGen {
     const s = this.roomSize;
     this.agentPos = [(this.numCols >> 1) * (s - 1) + (s >> 1), (this.numRows >> 1) * (s - 1) + (s >> 1)];
     this.agentDir = 0;
-  }
-
-  /**
-   * babyai-text's add_locked_room(color): as LevelGen.addLockedRoom, but the door gets the given
-   * colour (so no colour is drawn), and the key matches it.
-   */
-  private addLockedRoomOfColor(color: Color): void {
-    let door: Door;
-    for (;;) {
-      const i = this.randInt(0, this.numCols);
-      const j = this.randInt(0, this.numRows);
-      const doorIdx = this.randInt(0, 4);
-      this.lockedRoom = this.getRoom(i, j);
-      if (this.lockedRoom.neighbors[doorIdx] === null) continue;
-      [door] = this.addDoor(i, j, doorIdx, color, true);
-      break;
-    }
-    for (;;) {
-      const i = this.randInt(0, this.numCols);
-      const j = this.randInt(0, this.numRows);
-      if (this.getRoom(i, j) === this.lockedRoom) continue;
-      this.addObject(i, j, "key", door.color);
-      break;
-    }
   }
 
   /** A random object that is not a door (redrawn as Python does). */

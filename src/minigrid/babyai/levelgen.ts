@@ -99,8 +99,11 @@ export class LevelGen extends RoomGridLevel {
     this.instrs = this.randInstr(this.actionKinds, this.instrKinds);
   }
 
-  /** A locked door on an inner wall of a random room, and its key in another room. */
-  addLockedRoom(): void {
+  /**
+   * A locked door on an inner wall of a random room, and its key in another room. `color` is
+   * babyai-text's extension (BALROG's level): the door gets it instead of a drawn colour.
+   */
+  addLockedRoom(color: Color | null = null): void {
     let door: Door;
     for (;;) {
       const i = this.randInt(0, this.numCols);
@@ -108,7 +111,7 @@ export class LevelGen extends RoomGridLevel {
       const doorIdx = this.randInt(0, 4);
       this.lockedRoom = this.getRoom(i, j);
       if (this.lockedRoom.neighbors[doorIdx] === null) continue;
-      [door] = this.addDoor(i, j, doorIdx, null, true);
+      [door] = this.addDoor(i, j, doorIdx, color, true);
       break;
     }
     for (;;) {
