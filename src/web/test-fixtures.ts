@@ -8,6 +8,7 @@ import { collectDataset } from "../dataset/index.js";
 import { ACTION_PHRASES, type ActionIndex } from "../minigrid/constants.js";
 import { Expert } from "../expert/index.js";
 import type { EvaluatedExample, RoleUsage, RunInfo, ScoreSummary, Verdict } from "../pipeline/run-info.js";
+import { summarize } from "../pipeline/evaluate.js";
 import type { PlayAgent } from "./agent-hook.js";
 import { parseStepLine, type StepRecord } from "./datasets.js";
 import { rawViewText } from "./render-step.js";
@@ -34,20 +35,6 @@ export interface RunSpec {
   /** Which examples the student gets wrong: every `wrongEvery`-th (plus one reasonable, one error). */
   wrongEvery: number;
   costPerCall?: number;
-}
-
-function summarize(examples: EvaluatedExample[]): ScoreSummary {
-  const n = examples.length;
-  const count = (v: Verdict) => examples.filter((e) => e.verdict === v).length;
-  return {
-    accuracy: n === 0 ? 0 : examples.reduce((s, e) => s + e.score, 0) / n,
-    n,
-    exact: count("exact"),
-    optimal_alternatives: count("optimal"),
-    ai_reasonable: count("reasonable"),
-    wrong: count("wrong"),
-    errors: count("error"),
-  };
 }
 
 function usage(calls: number, cost: number, models: string[]): RoleUsage {
