@@ -96,7 +96,8 @@ export abstract class MiniGridEnv {
   private readonly viewCells: (WorldObj | null)[];
   private readonly viewMask: Uint8Array;
   private readonly obsWorldIdx: Int32Array;
-  private readonly obsType: Uint8Array;
+  /** Per view cell, for genObs: whether it can be seen through. */
+  private readonly obsClear: Uint8Array;
 
   constructor(opts: MiniGridOptions) {
     let { width, height } = opts;
@@ -119,7 +120,7 @@ export abstract class MiniGridEnv {
     this.viewCells = new Array<WorldObj | null>(view * view).fill(null);
     this.viewMask = new Uint8Array(view * view);
     this.obsWorldIdx = new Int32Array(view * view);
-    this.obsType = new Uint8Array(view * view);
+    this.obsClear = new Uint8Array(view * view);
   }
 
   /** Build the world for a new episode; every random draw goes through `this.npRandom`. */
@@ -244,26 +245,38 @@ export abstract class MiniGridEnv {
     return [x, y];
   }
 
-  /** Place an object (or nothing, for the agent) at a random empty cell of a rectangle. */
+  /**
+   * Place an object (or nothing, for the agent) at a random empty cell of a rectangle. The loop works
+   * on plain coordinates and allocates a Point only for a rejectFn and for the result (it runs for
+   * every object of every reset).
+   */
   placeObj(obj: WorldObj | null, opts: PlaceOptions = {}): Point {
-    const top: Point = opts.top ? [Math.max(opts.top[0], 0), Math.max(opts.top[1], 0)] : [0, 0];
-    const size: Point = opts.size ?? [this.grid.width, this.grid.height];
+    const grid = this.grid;
+    const top = opts.top;
+    const size = opts.size;
+    const xLow = top ? Math.max(top[0], 0) : 0;
+    const yLow = top ? Math.max(top[1], 0) : 0;
+    const xHigh = Math.min(xLow + (size ? size[0] : grid.width), grid.width);
+    const yHigh = Math.min(yLow + (size ? size[1] : grid.height), grid.height);
+    const rejectFn = opts.rejectFn;
     const maxTries = opts.maxTries ?? Infinity;
+    const ax = this.agentPos[0];
+    const ay = this.agentPos[1];
     let tries = 0;
-    let pos: Point;
+    let x: number;
+    let y: number;
     for (;;) {
       if (tries > maxTries) throw new PlacementError("rejection sampling failed in place_obj");
       tries++;
-      pos = [
-        this.randInt(top[0], Math.min(top[0] + size[0], this.grid.width)),
-        this.randInt(top[1], Math.min(top[1] + size[1], this.grid.height)),
-      ];
-      if (this.grid.get(pos[0], pos[1]) !== null) continue;
-      if (pos[0] === this.agentPos[0] && pos[1] === this.agentPos[1]) continue;
-      if (opts.rejectFn && opts.rejectFn(this, pos)) continue;
+      x = this.randInt(xLow, xHigh);
+      y = this.randInt(yLow, yHigh);
+      if (grid.get(x, y) !== null) continue;
+      if (x === ax && y === ay) continue;
+      if (rejectFn && rejectFn(this, [x, y])) continue;
       break;
     }
-    this.grid.set(pos[0], pos[1], obj);
+    const pos: Point = [x, y];
+    grid.set(x, y, obj);
     if (obj !== null) {
       obj.initPos = pos;
       obj.curPos = pos;
@@ -411,80 +424,88 @@ export abstract class MiniGridEnv {
   /**
    * The observation dict: image (view×view×3, [i][j][c]), direction, mission.
    * Same result as encoding genObsGrid(), computed from the grid's type/colour codes in typed arrays
-   * (this is the hot path of every step).
+   * (this is the hot path of every step and a tenth of a small level's reset).
    */
   genObs(): Observation {
     const s = this.agentViewSize;
-    const n = s * s;
-    const widx = this.obsWorldIdx;
-    const type = this.obsType;
-    const mask = this.viewMask;
-    const [dx, dy] = DIR_TO_VEC[this.agentDir]!;
-    const ax = this.agentPos[0];
-    const ay = this.agentPos[1];
     const hs = s >> 1;
+    const agentK = (s - 1) * s + hs;
+    const widx = this.obsWorldIdx;
+    const clear = this.obsClear;
+    const vis = this.viewMask;
+    this.viewCellsToWorld(widx, clear);
+    // Occlusion, as process_vis: rows from the agent's outwards; in each row a left-to-right then a
+    // right-to-left pass spread visibility from visible see-through cells.
+    if (this.seeThroughWalls) {
+      vis.fill(1);
+    } else {
+      vis.fill(0);
+      vis[agentK] = 1;
+      for (let row = (s - 1) * s; row >= 0; row -= s) {
+        const up = row > 0;
+        for (let k = row, end = row + s - 1; k < end; k++) {
+          if (vis[k] === 0 || clear[k] === 0) continue;
+          vis[k + 1] = 1;
+          if (up) {
+            vis[k + 1 - s] = 1;
+            vis[k - s] = 1;
+          }
+        }
+        for (let k = row + s - 1; k > row; k--) {
+          if (vis[k] === 0 || clear[k] === 0) continue;
+          vis[k - 1] = 1;
+          if (up) {
+            vis[k - 1 - s] = 1;
+            vis[k - s] = 1;
+          }
+        }
+      }
+    }
+    return { image: this.encodeView(widx, vis, agentK), direction: this.agentDir, mission: this.mission };
+  }
+
+  /**
+   * For every view cell (k = j·view + i): its world cell index (−1 outside the world) and whether it
+   * can be seen through (empty or an object other than a wall or a closed door; outside is a wall).
+   */
+  private viewCellsToWorld(widx: Int32Array, clear: Uint8Array): void {
+    const s = this.agentViewSize;
+    const hs = s >> 1;
+    const dir = DIR_TO_VEC[this.agentDir]!;
+    const dx = dir[0];
+    const dy = dir[1];
     const W = this.width;
     const H = this.height;
     const codes = this.grid.codes;
     const cells = this.grid.cells;
-    const see = this.seeThroughWalls;
-    // World cell and type of every view cell (k = j*s + i); outside the world reads as a grey wall.
     for (let vj = 0, k = 0; vj < s; vj++) {
       const f = s - 1 - vj;
-      for (let vi = 0; vi < s; vi++, k++) {
-        const r = vi - hs;
-        const x = ax + dx * f - dy * r;
-        const y = ay + dy * f + dx * r;
+      // View cell (vi, vj) is world (ax + dx·f − dy·r, ay + dy·f + dx·r) with r = vi − view/2.
+      let x = this.agentPos[0] + dx * f + dy * hs;
+      let y = this.agentPos[1] + dy * f - dx * hs;
+      for (let vi = 0; vi < s; vi++, k++, x -= dy, y += dx) {
         if (x >= 0 && x < W && y >= 0 && y < H) {
           const w = y * W + x;
           widx[k] = w;
           const t = codes[2 * w]!;
-          type[k] = t;
-          mask[k] = see ? 1 : t === WALL ? 0 : t === DOOR ? ((cells[w] as Door).isOpen ? 2 : 0) : 2;
+          clear[k] = t === WALL ? 0 : t === DOOR ? ((cells[w] as Door).isOpen ? 1 : 0) : 1;
         } else {
           widx[k] = -1;
-          type[k] = WALL;
-          mask[k] = see ? 1 : 0;
+          clear[k] = 0;
         }
       }
     }
-    // Occlusion (process_vis): mask holds 2 = transparent-unvisited, 0 = opaque-unvisited;
-    // visited cells get bit 4 (transparent) or 8 (opaque). Same propagation order as Python.
-    if (!see) {
-      const agentK = (s - 1) * s + hs;
-      mask[agentK] = mask[agentK] === 2 ? 4 : 8;
-      const mark = (k: number): void => {
-        const m = mask[k]!;
-        if (m < 4) mask[k] = m === 2 ? 4 : 8;
-      };
-      for (let j = s - 1; j >= 0; j--) {
-        const row = j * s;
-        for (let i = 0; i < s - 1; i++) {
-          if (mask[row + i] !== 4) continue; // unseen, or seen but opaque
-          mark(row + i + 1);
-          if (j > 0) {
-            mark(row - s + i + 1);
-            mark(row - s + i);
-          }
-        }
-        for (let i = s - 1; i >= 1; i--) {
-          if (mask[row + i] !== 4) continue;
-          mark(row + i - 1);
-          if (j > 0) {
-            mark(row - s + i - 1);
-            mark(row - s + i);
-          }
-        }
-      }
-      for (let k = 0; k < n; k++) mask[k] = mask[k]! >= 4 ? 1 : 0;
-    }
-    const image = pooledBytes(n * 3);
-    const agentK = (s - 1) * s + hs;
+  }
+
+  /** The image of the visible view cells (unseen cells stay 0); the agent's cell shows what it carries. */
+  private encodeView(widx: Int32Array, vis: Uint8Array, agentK: number): Uint8Array {
+    const s = this.agentViewSize;
+    const codes = this.grid.codes;
+    const cells = this.grid.cells;
+    const image = pooledBytes(s * s * 3);
     for (let i = 0; i < s; i++) {
-      for (let j = 0; j < s; j++) {
-        const k = j * s + i;
-        if (!mask[k]) continue;
-        const o = (i * s + j) * 3;
+      for (let j = 0, k = i, o = i * s * 3; j < s; j++, k += s, o += 3) {
+        if (vis[k] === 0) continue;
         if (k === agentK) {
           const c = this.carrying;
           if (c === null) image[o] = OBJECT_TO_IDX.empty;
@@ -496,17 +517,18 @@ export abstract class MiniGridEnv {
           continue;
         }
         const w = widx[k]!;
-        const t = type[k]!;
-        image[o] = t;
         if (w < 0) {
+          image[o] = WALL;
           image[o + 1] = GREY;
-        } else {
-          image[o + 1] = codes[2 * w + 1]!;
-          if (t === DOOR) image[o + 2] = (cells[w] as Door).stateIdx();
+          continue;
         }
+        const t = codes[2 * w]!;
+        image[o] = t;
+        image[o + 1] = codes[2 * w + 1]!;
+        if (t === DOOR) image[o + 2] = (cells[w] as Door).stateIdx();
       }
     }
-    return { image, direction: this.agentDir, mission: this.mission };
+    return image;
   }
 
   /** Whether reset() has been called (steps before it are refused, as Gymnasium's OrderEnforcing does). */

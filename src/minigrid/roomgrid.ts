@@ -1,5 +1,5 @@
 /** The room-grid base (minigrid/core/roomgrid.py): rooms in rows and columns, doors between them. */
-import { Actions, COLOR_NAMES, type ActionIndex, type Color } from "./constants.js";
+import { Actions, COLOR_NAMES, COLOR_TO_IDX, OBJECT_TO_IDX, type ActionIndex, type Color } from "./constants.js";
 import { Grid } from "./grid.js";
 import { MiniGridEnv, type MiniGridOptions, type StepResult } from "./minigrid-env.js";
 import { PlacementError } from "./errors.js";
@@ -22,6 +22,8 @@ export class Room {
   neighbors: (Room | null)[] = [null, null, null, null];
   locked = false;
   objs: WorldObj[] = [];
+  /** Scratch mark of RoomGrid.connectAll: the number of the search that last reached this room. */
+  reachStamp = 0;
 
   constructor(
     readonly top: Point,
@@ -83,16 +85,12 @@ export abstract class RoomGrid extends MiniGridEnv {
 
   /** Walls for every room, door positions drawn per shared wall, agent in the middle room facing right. */
   protected genGrid(width: number, height: number): void {
-    this.grid = new Grid(width, height);
+    this.grid = new Grid(width, height, this.wallLayout(width, height));
     this.roomGrid = [];
     const s = this.roomSize;
     for (let j = 0; j < this.numRows; j++) {
       const row: Room[] = [];
-      for (let i = 0; i < this.numCols; i++) {
-        const room = new Room([i * (s - 1), j * (s - 1)], [s, s]);
-        row.push(room);
-        this.grid.wallRect(room.top[0], room.top[1], s, s);
-      }
+      for (let i = 0; i < this.numCols; i++) row.push(new Room([i * (s - 1), j * (s - 1)], [s, s]));
       this.roomGrid.push(row);
     }
     for (let j = 0; j < this.numRows; j++) {
@@ -127,6 +125,24 @@ export abstract class RoomGrid extends MiniGridEnv {
     this.agentDir = 0;
   }
 
+  /**
+   * The room walls alone, built once per size and copied at every reset (walls are one shared,
+   * stateless object, so a shallow copy is the same grid Python builds wall by wall).
+   */
+  private wallLayout(width: number, height: number): Grid {
+    const cached = this.wallLayoutGrid;
+    if (cached !== null && cached.width === width && cached.height === height) return cached;
+    const layout = new Grid(width, height);
+    const s = this.roomSize;
+    for (let j = 0; j < this.numRows; j++) {
+      for (let i = 0; i < this.numCols; i++) layout.wallRect(i * (s - 1), j * (s - 1), s, s);
+    }
+    this.wallLayoutGrid = layout;
+    return layout;
+  }
+
+  private wallLayoutGrid: Grid | null = null;
+
   /** Add an existing object to room (i, j), not next to the agent. */
   placeInRoom(i: number, j: number, obj: WorldObj): [WorldObj, Point] {
     const room = this.getRoom(i, j);
@@ -137,7 +153,7 @@ export abstract class RoomGrid extends MiniGridEnv {
 
   /** Add a new key, ball or box (random kind and colour unless given) to room (i, j). */
   addObject(i: number, j: number, kind?: ObjKind | null, color?: Color | null): [WorldObj, Point] {
-    const k: ObjKind = kind ?? this.randElem<ObjKind>(["key", "ball", "box"]);
+    const k: ObjKind = kind ?? this.randElem(DISTRACTOR_KINDS);
     const c: Color = color ?? this.randColor();
     const obj = k === "key" ? new Key(c) : k === "ball" ? new Ball(c) : new Box(c);
     return this.placeInRoom(i, j, obj);
@@ -207,9 +223,13 @@ export abstract class RoomGrid extends MiniGridEnv {
     const startRoom = this.roomFromPos(this.agentPos[0], this.agentPos[1]);
     const added: Door[] = [];
     const total = this.numRows * this.numCols;
-    // Reachability only changes when a door is added, so it is recomputed then, not on every
-    // rejected draw (Python recomputes each iteration; the result and the RNG draws are the same).
-    let reached = this.countReachable(startRoom);
+    // Reachability only changes when a door is added, so it is updated then, not recomputed on
+    // every rejected draw (Python recomputes each iteration; the result and the RNG draws are the
+    // same). A new door can only extend the reached set through the room it opens onto, so only
+    // that room is flooded from, unless a subclass's addDoor may do more (then a full recount).
+    const incremental = this.addDoor === RoomGrid.prototype.addDoor;
+    let stamp = ++this.reachSearch;
+    let reached = this.floodRooms(startRoom, stamp);
     let itrs = 0;
     for (;;) {
       if (itrs > maxItrs) throw new PlacementError("connect_all failed");
@@ -225,27 +245,44 @@ export abstract class RoomGrid extends MiniGridEnv {
       const color = this.randElem(doorColors);
       const [door] = this.addDoor(i, j, k, color, false);
       added.push(door);
-      reached = this.countReachable(startRoom);
+      if (!incremental) {
+        stamp = ++this.reachSearch;
+        reached = this.floodRooms(startRoom, stamp);
+      } else if ((room.reachStamp === stamp) !== (neighbor.reachStamp === stamp)) {
+        reached += this.floodRooms(room.reachStamp === stamp ? neighbor : room, stamp);
+      }
     }
     return added;
   }
 
-  /** How many rooms are reachable from `start` through doors and removed walls. */
-  private countReachable(start: Room): number {
-    const seen = new Set<Room>([start]);
-    const stack = [start];
-    while (stack.length > 0) {
-      const room = stack.pop()!;
+  /**
+   * Mark with `stamp` the rooms reachable from `from` (through doors and removed walls) that are
+   * not marked yet; returns how many were marked. Pending rooms go on a reused stack (a Set per
+   * search made the reachability test about a third of connectAll).
+   */
+  private floodRooms(from: Room, stamp: number): number {
+    if (from.reachStamp === stamp) return 0;
+    const stack = this.reachStack;
+    let sp = 0;
+    from.reachStamp = stamp;
+    stack[sp++] = from;
+    let count = 1;
+    while (sp > 0) {
+      const room = stack[--sp]!;
       for (let k = 0; k < 4; k++) {
         const next = room.neighbors[k];
-        if (room.doors[k] && next && !seen.has(next)) {
-          seen.add(next);
-          stack.push(next);
+        if (room.doors[k] && next && next.reachStamp !== stamp) {
+          next.reachStamp = stamp;
+          count++;
+          stack[sp++] = next;
         }
       }
     }
-    return seen.size;
+    return count;
   }
+
+  private reachSearch = 0;
+  private readonly reachStack: Room[] = [];
 
   /**
    * The step of the "pick up the target" tasks (UnlockPickup, BlockedUnlockPickup, KeyCorridor,
@@ -263,20 +300,31 @@ export abstract class RoomGrid extends MiniGridEnv {
 
   /** Add random distractor objects (unique type+colour pairs unless allUnique is false). */
   addDistractors(i: number | null = null, j: number | null = null, numDistractors = 10, allUnique = true): WorldObj[] {
-    const objs: string[] = [];
-    for (const row of this.roomGrid) for (const room of row) for (const o of room.objs) objs.push(`${o.type}/${o.color}`);
+    // The (type, colour) pairs present, as typeIdx·8 + colorIdx (only needed with allUnique).
+    const objs: number[] = [];
+    if (allUnique) for (const row of this.roomGrid) for (const room of row) for (const o of room.objs) objs.push(kindKey(o));
     const dists: WorldObj[] = [];
     while (dists.length < numDistractors) {
       const color = this.randElem(COLOR_NAMES);
-      const type = this.randElem<ObjKind>(["key", "ball", "box"]);
-      const keyStr = `${type}/${color}`;
-      if (allUnique && objs.includes(keyStr)) continue;
+      const type = this.randElem(DISTRACTOR_KINDS);
+      if (allUnique) {
+        const key = OBJECT_TO_IDX[type] * 8 + COLOR_TO_IDX[color];
+        if (objs.includes(key)) continue;
+        objs.push(key);
+      }
       const ri = i ?? this.randInt(0, this.numCols);
       const rj = j ?? this.randInt(0, this.numRows);
       const [dist] = this.addObject(ri, rj, type, color);
-      objs.push(keyStr);
       dists.push(dist);
     }
     return dists;
   }
+}
+
+/** The kinds addDistractors and addObject draw from, in Python's order. */
+const DISTRACTOR_KINDS: readonly ObjKind[] = ["key", "ball", "box"];
+
+/** An object's (type, colour) pair as one number. */
+function kindKey(o: WorldObj): number {
+  return o.typeIdx * 8 + o.colorIdx;
 }

@@ -205,13 +205,16 @@ export abstract class RoomGridLevel extends RoomGrid {
     const n = W * H;
     if (this.reachBuf.length < n) {
       this.reachBuf = new Uint8Array(n);
-      this.stackBuf = new Int32Array(2 * n);
+      this.stackBuf = new Int32Array(n);
     }
     const reachable = this.reachBuf;
-    // Pending cells as (index, x) pairs; a cell is marked when first seen, so it is pushed once.
+    // Pending cell indices; a cell is marked when first seen, so it is pushed once.
     const stack = this.stackBuf;
     // Cell types come from the grid's codes (type index per cell), not from the objects.
     const codes = this.grid.codes;
+    // When no cell of the left and right columns lets the search through (true of every room grid),
+    // a cell it expands is never at a row's end, so k ± 1 needs no column check (saves a k mod W).
+    const sealed = sidesSealed(codes, W, H);
     reachable.fill(0, 0, n);
     let sp = 0;
     const ax = this.agentPos[0];
@@ -219,41 +222,42 @@ export abstract class RoomGridLevel extends RoomGrid {
     if (ax >= 0 && ax < W && ay >= 0 && ay < H) {
       reachable[ay * W + ax] = 1;
       stack[sp++] = ay * W + ax;
-      stack[sp++] = ax;
     }
+    // Objects (anything but empty and wall cells) not reached yet: each cell is popped once, so the
+    // search can stop as soon as the last one is popped.
+    let unreached = this.grid.objectCount;
+    if (unreached === 0) return true;
     while (sp > 0) {
-      const x = stack[--sp]!;
       const k = stack[--sp]!;
-      // Anything but a door blocks the search (the object itself counts as reached).
       const t = codes[2 * k];
+      if (t !== EMPTY && t !== WALL && --unreached === 0) return true;
+      // Anything but a door blocks the search (the object itself counts as reached).
       if (t !== EMPTY && t !== DOOR) continue;
+      const x = sealed ? 1 : k % W; // with sealed sides, any inner column will do
       if (x + 1 < W && !reachable[k + 1]) {
         reachable[k + 1] = 1;
         stack[sp++] = k + 1;
-        stack[sp++] = x + 1;
       }
       if (x > 0 && !reachable[k - 1]) {
         reachable[k - 1] = 1;
         stack[sp++] = k - 1;
-        stack[sp++] = x - 1;
       }
       if (k + W < n && !reachable[k + W]) {
         reachable[k + W] = 1;
         stack[sp++] = k + W;
-        stack[sp++] = x;
       }
       if (k >= W && !reachable[k - W]) {
         reachable[k - W] = 1;
         stack[sp++] = k - W;
-        stack[sp++] = x;
       }
     }
+    // Some object was not reached. Python's loop runs column by column: name the first one.
+    if (!raiseExc) return false;
     for (let i = 0; i < W; i++) {
       for (let j = 0; j < H; j++) {
         const k = j * W + i;
         const t = codes[2 * k];
         if (t === EMPTY || t === WALL || reachable[k]) continue;
-        if (!raiseExc) return false;
         throw new RejectSampling(`unreachable object at (${i}, ${j})`);
       }
     }
@@ -263,4 +267,14 @@ export abstract class RoomGridLevel extends RoomGrid {
   // Scratch buffers of checkObjsReachable, reused across calls.
   private reachBuf = new Uint8Array(0);
   private stackBuf = new Int32Array(0);
+}
+
+/** Whether no cell of the grid's first and last columns is empty or a door (cells the search crosses). */
+function sidesSealed(codes: Uint8Array, W: number, H: number): boolean {
+  for (let j = 0; j < H; j++) {
+    const l = codes[2 * j * W];
+    const r = codes[2 * (j * W + W - 1)];
+    if (l === EMPTY || l === DOOR || r === EMPTY || r === DOOR) return false;
+  }
+  return true;
 }

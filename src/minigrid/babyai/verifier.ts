@@ -69,6 +69,10 @@ export class ObjDesc {
   /** Their positions, in the same order. */
   objPoss: Point[] = [];
 
+  /** The type and colour as code indices (−1 for any), looked up once: descriptions are searched often. */
+  private readonly typeIdx: number;
+  private readonly colorIdx: number;
+
   constructor(
     readonly type: DescType | null,
     readonly color: Color | null = null,
@@ -77,6 +81,8 @@ export class ObjDesc {
     if (type !== null && !OBJ_TYPES.includes(type)) throw new RangeError(`ObjDesc: unknown type ${String(type)}`);
     if (color !== null && !COLOR_NAMES.includes(color)) throw new RangeError(`ObjDesc: unknown colour ${String(color)}`);
     if (loc !== null && !LOC_NAMES.includes(loc)) throw new RangeError(`ObjDesc: unknown location ${String(loc)}`);
+    this.typeIdx = type === null ? -1 : OBJECT_TO_IDX[type];
+    this.colorIdx = color === null ? -1 : COLOR_TO_IDX[color];
   }
 
   toString(): string {
@@ -116,14 +122,14 @@ export class ObjDesc {
     const cells = grid.cells;
     // Type and colour are matched on the grid's codes (no object is touched until both match).
     const codes = grid.codes;
-    const typeIdx = this.type === null ? -1 : OBJECT_TO_IDX[this.type];
-    const colorIdx = this.color === null ? -1 : COLOR_TO_IDX[this.color];
+    const typeIdx = this.typeIdx;
+    const colorIdx = this.colorIdx;
     const ax = env.agentPos[0];
     const ay = env.agentPos[1];
     const agentRoom = useLocation && this.loc !== null ? env.roomFromPos(ax, ay) : null;
     const d1 = DIR_TO_VEC[env.agentDir] ?? DIR_TO_VEC[0]!;
     // Untyped descriptions can match walls, so they always scan the whole grid.
-    const list = within !== undefined && typeIdx >= 0 ? within : null;
+    const list = within !== undefined && typeIdx >= 0 ? cellsOfKind(within, codes, typeIdx, colorIdx) : null;
     const n = list !== null ? list.length : W * H;
     for (let p = 0, i = 0, j = -1; p < n; p++) {
       let k: number;
@@ -172,7 +178,9 @@ export function objectCells(grid: Grid): number[] {
   const H = grid.height;
   const codes = grid.codes;
   const out: number[] = [];
-  for (let i = 0; i < W; i++) {
+  // The grid knows how many such cells it has: stop at the last one.
+  const count = grid.objectCount;
+  for (let i = 0; i < W && out.length < count; i++) {
     for (let j = 0; j < H; j++) {
       const t = codes[2 * (j * W + i)];
       if (t !== EMPTY && t !== WALL) out.push(j * W + i);
@@ -180,6 +188,45 @@ export function objectCells(grid: Grid): number[] {
   }
   return out;
 }
+
+/**
+ * The cells of `within` (an `objectCells` list) holding objects of a type and colour (colorIdx −1:
+ * any colour), in the same order. Memoised per list: a level's many description searches (randObj
+ * retries, surface, resetVerifier, validation) then each visit only their candidates (the scans were
+ * ~12% of a BossLevel reset). The memo is keyed by the identity of the list and of the grid's codes;
+ * a list is valid while its grid is unchanged, so its entries' codes are too.
+ */
+function cellsOfKind(within: ArrayLike<number>, codes: Uint8Array, typeIdx: number, colorIdx: number): ArrayLike<number> {
+  const memo = kindMemo;
+  if (within !== memo.within || codes !== memo.codes) {
+    memo.within = within;
+    memo.codes = codes;
+    memo.generation++;
+  }
+  const slot = typeIdx * KIND_COLORS + colorIdx + 1;
+  if (memo.built[slot] === memo.generation) return memo.lists[slot]!;
+  const list: number[] = [];
+  for (let p = 0; p < within.length; p++) {
+    const k = within[p]!;
+    if (codes[2 * k] === typeIdx && (colorIdx < 0 || codes[2 * k + 1] === colorIdx)) list.push(k);
+  }
+  memo.built[slot] = memo.generation;
+  memo.lists[slot] = list;
+  return list;
+}
+
+/** Colour slots per type in the memo: "any" and the six colours. */
+const KIND_COLORS = COLOR_NAMES.length + 1;
+const KIND_SLOTS = Object.keys(OBJECT_TO_IDX).length * KIND_COLORS;
+const kindMemo = {
+  within: undefined as ArrayLike<number> | undefined,
+  codes: undefined as Uint8Array | undefined,
+  /** Bumped when the list or grid changes: a slot is valid when built in this generation. */
+  generation: 1,
+  /** Per slot typeIdx·KIND_COLORS + colorIdx + 1: the matching cells, in order, and its generation. */
+  lists: Array.from({ length: KIND_SLOTS }, (): number[] => []),
+  built: new Float64Array(KIND_SLOTS),
+};
 
 // Fields shared by several instruction classes are declared and assigned in constructors rather
 // than initialised as class fields (a shared field initialiser turns megamorphic in V8).
