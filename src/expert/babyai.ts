@@ -153,11 +153,16 @@ export function babyaiRule(instr: Instr): ((m: GridModel, env: MiniGridEnv) => R
           if (instr.strict && next[CARRY] !== 0) return FAILED;
           return NOT_OVER;
         },
-        heuristic: (s) => (s[CARRY] !== 0 ? 0 : minFacing(s, objs, 1)),
+        // Carrying something else: it must be dropped first (one more action that does not move).
+        heuristic: (s) => {
+          const h = minFacing(s, objs, 1);
+          return s[CARRY] === 0 ? h : Math.max(h + 1, 1);
+        },
       };
     }
     if (instr instanceof PutNextInstr) {
-      const move = new Set(idx(instr.descMove.objSet));
+      const moveList = idx(instr.descMove.objSet);
+      const move = new Set(moveList);
       const fixed = idx(instr.descFixed.objSet);
       return {
         name: "babyai-putnext",
@@ -177,7 +182,13 @@ export function babyaiRule(instr: Instr): ((m: GridModel, env: MiniGridEnv) => R
           }
           return NOT_OVER;
         },
-        heuristic: () => 0,
+        // At least: reach and pick up an object to move (unless carrying one), then drop it; one
+        // more drop first when carrying anything else. None of these actions moves the agent.
+        heuristic: (s) => {
+          const c = s[CARRY]!;
+          if (c !== 0 && move.has(c - 1)) return 1;
+          return minFacing(s, moveList, 1) + (c === 0 ? 1 : 2);
+        },
       };
     }
     throw new UnsupportedEnvError(`no rule for ${instr.constructor.name}`);
