@@ -8,10 +8,15 @@ import type { ActionIndex } from "../minigrid/constants.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { cloneEnv } from "./env-model.js";
 
-/** Everything about a state that the env's rules can see (objects by encoding and position). */
+/**
+ * Everything about a state that the env's rules can see (objects by encoding and position), and a
+ * BabyAI sequence's progress: its verifier remembers which clauses are done.
+ */
 export function bruteKey(env: MiniGridEnv): string {
   const c = env.carrying;
-  return `${env.agentPos[0]},${env.agentPos[1]},${env.agentDir}|${c ? `${c.type}/${c.color}` : "-"}|${Array.from(env.grid.encode()).join("")}`;
+  const instrs = (env as { instrs?: { aDone?: unknown; bDone?: unknown } }).instrs;
+  const progress = instrs && "aDone" in instrs ? `|${String(instrs.aDone)},${String(instrs.bDone)}` : "";
+  return `${env.agentPos[0]},${env.agentPos[1]},${env.agentDir}|${c ? `${c.type}/${c.color}` : "-"}|${Array.from(env.grid.encode()).join("")}${progress}`;
 }
 
 export interface BruteForce {

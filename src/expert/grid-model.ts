@@ -5,7 +5,8 @@
  * (y + 1)·(width + 2) + x + 1. A state is one Uint16Array:
  *
  *     [agent cell, agent dir, carried object + 1 (0 = none), then per object: cell (0xFFFF = not on
- *      the grid: carried, or inside a box), state (doors: 0 open, 1 closed, 2 locked)]
+ *      the grid: carried, or inside a box), state (doors: 0 open, 1 closed, 2 locked), then the
+ *      rule's own slots, if it has any (a BabyAI sequence: whether its first clause is done)]
  *
  * `expand` replays MiniGridEnv.step's rules for the seven actions on this array (except closing an
  * open door, which is never optimal and is not generated; see `transition`), and the family's
@@ -76,7 +77,11 @@ export class GridModel implements PlanningModel<Uint16Array> {
   private readonly occ: Int16Array;
   readonly rule: Rule;
 
-  constructor(env: MiniGridEnv, makeRule: (m: GridModel, env: MiniGridEnv) => Rule) {
+  /** Index of the first rule slot (after the objects). */
+  readonly slot0: number;
+
+  /** `ruleSlots`: how many values of its own the rule keeps in each state (0 for most rules). */
+  constructor(env: MiniGridEnv, makeRule: (m: GridModel, env: MiniGridEnv) => Rule, ruleSlots = 0) {
     this.width = env.width;
     this.height = env.height;
     this.stride = env.width + 2;
@@ -118,7 +123,9 @@ export class GridModel implements PlanningModel<Uint16Array> {
       }
     }
     const carried = env.carrying ? add(env.carrying) : -1;
-    const s = new Uint16Array(OBJ0 + 2 * this.objs.length).fill(NOWHERE);
+    this.slot0 = OBJ0 + 2 * this.objs.length;
+    const s = new Uint16Array(this.slot0 + ruleSlots).fill(NOWHERE);
+    s.fill(0, this.slot0);
     s[CELL] = this.cellOf(env.agentPos[0], env.agentPos[1]);
     s[DIR] = env.agentDir;
     s[CARRY] = carried + 1;
@@ -132,6 +139,7 @@ export class GridModel implements PlanningModel<Uint16Array> {
       if (this.kind[i] === K_DOOR && o.stateIdx() === 2 && !this.objs.some((k) => k.type === "key" && k.color === o.color)) this.sealed[c] = 1;
     }
     this.rule = makeRule(this, env);
+    this.rule.fillSlots?.(s, env);
   }
 
   root(): Uint16Array {
@@ -177,6 +185,8 @@ export class GridModel implements PlanningModel<Uint16Array> {
       s[CARRY] = 0;
     }
     for (let i = 0; i < this.objs.length; i++) s[OBJ0 + 2 * i + 1] = this.objs[i]!.stateIdx();
+    s.fill(0, this.slot0);
+    this.rule.fillSlots?.(s, env);
     return s;
   }
 
@@ -304,7 +314,12 @@ export class GridModel implements PlanningModel<Uint16Array> {
     const judged = this.rule.judge(s, a, next ?? s, goal, lava, action);
     if (judged.success) interaction = judged.code;
     if (judged.terminated) return { next: null, success: judged.success, terminated: true, interaction };
-    return { next: next ?? s, success: false, terminated: false, interaction: next ? interaction : NO_INTERACTION };
+    const changed = next !== null;
+    if (judged.setSlot && (next ?? s)[judged.setSlot[0]] !== judged.setSlot[1]) {
+      next ??= s.slice();
+      next[judged.setSlot[0]] = judged.setSlot[1];
+    }
+    return { next: next ?? s, success: false, terminated: false, interaction: changed ? interaction : NO_INTERACTION };
   }
 
   code(verb: (typeof SubgoalVerb)[keyof typeof SubgoalVerb], i: number): number {

@@ -31,6 +31,11 @@ export interface Judgement {
   terminated: boolean;
   /** The subgoal code of a success. */
   code: number;
+  /**
+   * Rules that keep state of their own (a BabyAI sequence: which clause is done) write it into the
+   * state's rule slots: `[slot index, value]` set in the next state.
+   */
+  setSlot?: readonly [number, number];
 }
 
 export interface Rule {
@@ -43,6 +48,8 @@ export interface Rule {
    */
   judge(prev: Uint16Array, a: ActionIndex, next: Uint16Array, goal: boolean, lava: boolean, raw: ActionIndex): Judgement;
   heuristic(s: Uint16Array): number;
+  /** For rules with state slots: fill them in `s` from the real env (its verifier's progress). */
+  fillSlots?(s: Uint16Array, env: MiniGridEnv): void;
 }
 
 const INF = 0x3fffffff;
