@@ -136,7 +136,7 @@ export const BABYAI_NOTE =
   "BabyAI ids: action = the BabyAI bot's (the reference demonstrator); subgoal = the bot's current subgoal " +
   "(go to/pick up/open/close/drop the <color> <type>, 'go to the cell x,y', 'explore', 'done'); optimal_actions = the exact " +
   "optimal set (A* over a compact model whose success check mirrors the instruction's verifier, checked against the real env " +
-  "after every step) for single-clause instructions and for 'A, then B' / 'B after you A' with B a go to or open (the model " +
-  "then also tracks which clause is done), within a 200 000-state budget per search and 400 000 per episode, else [bot action] with optimal_exact false; " +
+  "after every step) for single-clause instructions and for sequences ('then', 'after you', 'and') of descriptions without a location " +
+  "where no pick up or put next waits behind another clause (the model then also tracks which parts are done), within a 200 000-state budget per search and 400 000 per episode, else [bot action] with optimal_exact false; " +
   "bot_optimal says whether the bot's action lies in the exact set. Episodes where the bot raises (BotError) are skipped and " +
   "listed under skipped; episodes the bot fails (truncated or failed verifier) are recorded with success false. planner = 'bot'.";

@@ -9,6 +9,8 @@ import { collectDataset } from "../dataset/collect.js";
 import type { EpisodeRecord, Manifest, StepRecord } from "../dataset/record.js";
 import { BABYAI_SUBGOAL_PATTERN, BabyAIExpert, isBabyAI } from "./babyai.js";
 import { bruteForce } from "./brute-force.test-util.js";
+import { AndInstr, BeforeInstr, GoToInstr, ObjDesc, PickupInstr, type DescType, type Instr } from "../minigrid/babyai/verifier.js";
+import type { WorldObj } from "../minigrid/world-object.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "gridtune-babyai-test-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
@@ -116,6 +118,48 @@ test("BabyAI exact optimal sets equal an independent brute-force search's (small
   if (checked === 0) return t.skip("every instance was too large for the brute force");
   assert.ok(checked > 0);
   t.diagnostic(`${checked} exact steps checked`);
+});
+
+test("BabyAI exact optimal sets of 'and' and nested sequences equal the brute force's (instructions set by hand)", (t) => {
+  let checked = 0;
+  let episodes = 0;
+  const desc = (o: WorldObj) => new ObjDesc(o.type as DescType, o.color);
+  const trees: [string, (o: WorldObj[]) => Instr][] = [
+    ["and", (o) => new AndInstr(new GoToInstr(desc(o[0]!)), new GoToInstr(desc(o[1]!)))],
+    ["pick up and go to, then go to", (o) => new BeforeInstr(new AndInstr(new PickupInstr(desc(o[0]!)), new GoToInstr(desc(o[1]!))), new GoToInstr(desc(o[0]!)))],
+  ];
+  for (const [name, make] of trees) {
+    // Two objects in a 3×3 room: small enough for the brute force.
+    const env = makeEnv("BabyAI-MixedTrainLocal-v0/putnext", { roomSize: 5, numDists: 0 });
+    if (!isBabyAI(env)) throw new Error("not a BabyAI level");
+    env.reset({ seed: 0 });
+    const instrs = make(env.roomGrid[0]![0]!.objs);
+    instrs.resetVerifier(env);
+    env.instrs = instrs;
+    let bf;
+    try {
+      bf = bruteForce(env, 15_000);
+    } catch {
+      continue;
+    }
+    const expert = new BabyAIExpert();
+    expert.begin(env);
+    episodes++;
+    for (;;) {
+      const d = expert.act(env);
+      assert.ok(d.optimalExact, `${name}: step ${env.stepCount} not exact`);
+      assert.deepEqual(d.optimalActions, bf.optimalSet(env), `${name} step ${env.stepCount}`);
+      checked++;
+      const r = env.step(d.action as ActionIndex);
+      expert.observe(env, r);
+      if (r.terminated || r.truncated) {
+        assert.ok(r.reward > 0, `${name}: the bot succeeds`);
+        break;
+      }
+    }
+  }
+  if (episodes === 0) return t.skip("every instance was too large for the brute force");
+  t.diagnostic(`${checked} exact steps checked over ${episodes} episodes`);
 });
 
 test("balrogTask classifies the five BALROG BabyAI mission kinds", async () => {

@@ -4,14 +4,19 @@
  * tractable.
  *
  * Optimal sets: when the instruction is a single clause (go to / pick up / open / put next to), or a
- * sequence "A, then B" / "B after you A" whose B is a go to or an open (BALROG's pick_up_seq_go_to),
- * the world is planned with the compact GridModel and a rule that mirrors the verifier (verifier.ts)
- * — see `babyaiRule`; a sequence's state carries one more slot, whether A is done. The search
- * (search.ts, A* with a consistent heuristic) runs under a state budget (`maxNodes`); within it the
- * set is exact (`optimalExact: true`). Other sequences ("and", a pick up or put next as B), a passed
- * budget, or a model that ever disagrees with the real env (checked after every step: predicted
- * state and outcome against `env.step`'s) give `optimalActions = [bot action]` and
- * `optimalExact: false` for the rest of the episode. The recorded action is always the bot's;
+ * sequence ("then", "after you", "and", nested) of clauses without locations in which no pick up or
+ * put next waits behind another clause (BALROG's pick_up_seq_go_to is one), the world is planned with
+ * the compact GridModel and a rule that mirrors the verifier (verifier.ts) — see `babyaiRule`; a
+ * sequence's state carries slots for which parts are done and where the carried object was picked up
+ * (go-to targets move when the env re-finds them after a drop). The search (search.ts, A* with a
+ * consistent heuristic) runs under a state budget (`maxNodes`); within it the set is exact
+ * (`optimalExact: true`). Other sequences, a passed budget, or a model that ever disagrees with the
+ * real env (checked after every step: predicted state and outcome against `env.step`'s) give
+ * `optimalActions = [bot action]` and `optimalExact: false` for the rest of the episode.
+ *
+ * Known gap: a single clause whose description has a location ("the red ball on your left") is
+ * planned with the objects it named at reset; after the agent drops something, the env re-finds it
+ * without the location and may accept more objects. Executed steps are still checked against the env. The recorded action is always the bot's;
  * `botOptimal` says whether it lies in the exact set.
  *
  * Subgoal labels (the dataset grammar of subgoal.ts, plus three BabyAI forms):
@@ -25,7 +30,7 @@ import type { ActionIndex } from "../minigrid/constants.js";
 import type { MiniGridEnv, StepResult } from "../minigrid/minigrid-env.js";
 import { BabyAIBot, BotError, type SubgoalInfo } from "../minigrid/babyai/bot.js";
 import { RoomGridLevel } from "../minigrid/babyai/roomgrid-level.js";
-import { ActionInstr, AfterInstr, BeforeInstr, GoToInstr, OpenInstr, PickupInstr, PutNextInstr, type Instr } from "../minigrid/babyai/verifier.js";
+import { ActionInstr, AfterInstr, AndInstr, BeforeInstr, GoToInstr, ObjDesc, OpenInstr, PickupInstr, PutNextInstr, type Instr } from "../minigrid/babyai/verifier.js";
 import type { WorldObj } from "../minigrid/world-object.js";
 import { CARRY, GridModel, NOWHERE, OBJ0, UnsupportedEnvError } from "./grid-model.js";
 import type { ExpertDecision, Transition } from "./model.js";
@@ -80,66 +85,254 @@ export function renderBotSubgoal(env: MiniGridEnv, s: SubgoalInfo | null): strin
 
 /**
  * The GridModel rule of an instruction, mirroring its verifier (with BABYAI_DONE_ACTIONS off): a single
- * clause, or a sequence of {@link sequenceParts} (its model needs {@link babyaiRuleSlots} slots); null
- * for other sequences. Facts it relies on (all checked at run time by the expert's prediction
- * check): a go-to target never moves before success (facing it already succeeds), and the verifier's
- * `preCarrying` is the carried object of the previous state.
+ * clause, or a tree of sequences ("then", "after you", "and") over clauses that {@link instrTree}
+ * accepts, whose progress the model keeps in {@link babyaiRuleSlots} state slots; null otherwise.
+ * Facts it relies on (all checked at run time by the expert's prediction check): a go-to target never
+ * moves before success (facing it already succeeds), and the verifier's `preCarrying` is the carried
+ * object of the previous state.
  */
 export function babyaiRule(instr: Instr): ((m: GridModel, env: MiniGridEnv) => Rule) | null {
   if (instr instanceof ActionInstr) return (m) => clauseRule(instr, m);
-  const seq = sequenceParts(instr);
-  if (seq === null) return null;
-  return (m) => sequenceRule(seq, clauseRule(seq.first, m), clauseRule(seq.second, m), m.slot0);
+  const tree = instrTree(instr, false, { next: 0 });
+  if (tree === null) return null;
+  return (m) => treeRule(tree, m);
 }
 
-/** The rule slots {@link babyaiRule}'s rule keeps in each state: 1 for a sequence (its progress), else 0. */
+/** The rule slots {@link babyaiRule}'s rule keeps in each state (which parts of a sequence are done). */
 export function babyaiRuleSlots(instr: Instr): number {
-  return sequenceParts(instr) === null ? 0 : 1;
-}
-
-/** A two-clause sequence the exact search handles, in the order its clauses must be done. */
-interface SequenceParts {
-  first: ActionInstr;
-  second: ActionInstr;
-  /** Whether the real verifier has seen the first clause done. */
-  firstDone: () => boolean;
+  if (instr instanceof ActionInstr) return 0;
+  const tree = instrTree(instr, false, { next: 0 });
+  return tree === null ? 0 : tree.slots + 1; // + the pickup cell of the carried object
 }
 
 /**
- * "A, then B" (BeforeInstr) and "B after you A" (AfterInstr), not strict, with a second clause whose
- * verifier keeps no state of its own (go to, open): Python starts that verifier only once the first
- * clause is done, which a state-free clause cannot notice. Pick up and put next as second clauses
- * remember the previous step's carried object from that start, and are left to the bot.
+ * An instruction as the exact search mirrors it. A sequence node keeps, in a slot, whether its first
+ * part is done (the verifier's aDone of "then", bDone of "after you"); an "and" keeps one per part.
  */
-function sequenceParts(instr: Instr): SequenceParts | null {
-  if (!(instr instanceof BeforeInstr || instr instanceof AfterInstr) || instr.strict) return null;
-  const before = instr instanceof BeforeInstr;
-  const first = before ? instr.instrA : instr.instrB;
-  const second = before ? instr.instrB : instr.instrA;
-  if (!(first instanceof ActionInstr) || !(second instanceof GoToInstr || second instanceof OpenInstr)) return null;
-  return { first, second, firstDone: () => (before ? instr.aDone : instr.bDone) === "success" };
-}
+type InstrTree =
+  | { kind: "clause"; instr: ActionInstr; slots: number }
+  | { kind: "seq"; instr: BeforeInstr | AfterInstr; first: InstrTree; second: InstrTree; slot: number; slots: number }
+  | { kind: "and"; instr: AndInstr; a: InstrTree; b: InstrTree; slotA: number; slotB: number; slots: number };
 
 /**
- * The sequence's rule: slot `p` says whether the first clause is done. As in the verifier, the step
- * that completes the first clause is also checked against the second.
+ * The tree of an instruction, or null when the search cannot mirror it: strict sequences (they check
+ * the other part too), and pick up / put next where Python starts their verifier late — in the second
+ * part of a sequence, it first runs only once the first part is done, and their verifier remembers
+ * the carried object of the previous step it ran on, which the state cannot tell.
  */
-function sequenceRule(seq: SequenceParts, first: Rule, second: Rule, p: number): Rule {
-  const FIRST_DONE: readonly [number, number] = [p, 1];
+function instrTree(instr: Instr, late: boolean, slots: { next: number }): InstrTree | null {
+  if (instr instanceof ActionInstr) {
+    if (late && (instr instanceof PickupInstr || instr instanceof PutNextInstr)) return null;
+    // After a drop the env re-finds every description without its location (update_objs_poss).
+    if (descsOf(instr).some((d) => d.loc !== null)) return null;
+    return { kind: "clause", instr, slots: 0 };
+  }
+  if (instr instanceof BeforeInstr || instr instanceof AfterInstr) {
+    if (instr.strict) return null;
+    const before = instr instanceof BeforeInstr;
+    const slot = slots.next++;
+    const first = instrTree(before ? instr.instrA : instr.instrB, late, slots);
+    const second = first && instrTree(before ? instr.instrB : instr.instrA, true, slots);
+    if (!first || !second) return null;
+    return { kind: "seq", instr, first, second, slot, slots: slots.next };
+  }
+  if (instr instanceof AndInstr) {
+    const slotA = slots.next++;
+    const slotB = slots.next++;
+    const a = instrTree(instr.instrA, late, slots);
+    const b = a && instrTree(instr.instrB, late, slots);
+    if (!a || !b) return null;
+    return { kind: "and", instr, a, b, slotA, slotB, slots: slots.next };
+  }
+  return null;
+}
+
+/** An {@link InstrTree} with the clause rules made for a model. */
+type BoundTree =
+  | { kind: "clause"; rule: Rule }
+  | { kind: "seq"; first: BoundTree; second: BoundTree; slot: number; done: () => boolean }
+  | { kind: "and"; a: BoundTree; b: BoundTree; slotA: number; slotB: number; aDone: () => boolean; bDone: () => boolean };
+
+function bindTree(t: InstrTree, m: GridModel, pick: PickCell): BoundTree {
+  switch (t.kind) {
+    case "clause":
+      return { kind: "clause", rule: t.instr instanceof GoToInstr ? movingGoToRule(t.instr, m, pick) : clauseRule(t.instr, m) };
+    case "seq": {
+      const instr = t.instr;
+      const before = instr instanceof BeforeInstr;
+      return { kind: "seq", first: bindTree(t.first, m, pick), second: bindTree(t.second, m, pick), slot: t.slot, done: () => (before ? instr.aDone : instr.bDone) === "success" };
+    }
+    case "and": {
+      const instr = t.instr;
+      return { kind: "and", a: bindTree(t.a, m, pick), b: bindTree(t.b, m, pick), slotA: t.slotA, slotB: t.slotB, aDone: () => instr.aDone === "success", bDone: () => instr.bDone === "success" };
+    }
+  }
+}
+
+type Verdict = "success" | "failure" | "incomplete";
+
+/**
+ * The rule of a sequence tree: `judge` runs the verifiers' logic (verifier.ts: BeforeInstr,
+ * AfterInstr, AndInstr) on the transition, reading and updating the parts' progress in the slots.
+ */
+function treeRule(tree: InstrTree, m: GridModel): Rule {
+  // Box contents would appear on the grid without a drop, outside what the go-to targets track.
+  if (m.contents.some((c) => c >= 0)) throw new UnsupportedEnvError("a box holds an object");
+  const slot0 = m.slot0;
+  const nSlots = tree.slots;
+  const pick: PickCell = { slot: slot0 + nSlots, next: 0, descs: goToDescs(tree) };
+  const root = bindTree(tree, m, pick);
+  const done = new Uint8Array(nSlots);
+  let code = NO_INTERACTION;
+  const verify = (t: BoundTree, prev: Uint16Array, a: ActionIndex, next: Uint16Array, goal: boolean, lava: boolean, raw: ActionIndex): Verdict => {
+    switch (t.kind) {
+      case "clause": {
+        const j = t.rule.judge(prev, a, next, goal, lava, raw);
+        if (j.success) code = j.code;
+        return j.success ? "success" : j.terminated ? "failure" : "incomplete";
+      }
+      case "seq": {
+        if (done[t.slot]) return verify(t.second, prev, a, next, goal, lava, raw);
+        const r = verify(t.first, prev, a, next, goal, lava, raw);
+        if (r !== "success") return r;
+        // As the verifier: the step that finishes the first part is also checked against the second.
+        done[t.slot] = 1;
+        return verify(t.second, prev, a, next, goal, lava, raw);
+      }
+      case "and": {
+        if (!done[t.slotA] && verify(t.a, prev, a, next, goal, lava, raw) === "success") done[t.slotA] = 1;
+        if (!done[t.slotB] && verify(t.b, prev, a, next, goal, lava, raw) === "success") done[t.slotB] = 1;
+        return done[t.slotA] && done[t.slotB] ? "success" : "incomplete";
+      }
+    }
+  };
+  // Consistent: a part's bound is at most 1 where that part can be finished in one step, and a
+  // maximum of consistent bounds is consistent.
+  const bound = (t: BoundTree, s: Uint16Array): number => {
+    switch (t.kind) {
+      case "clause":
+        return t.rule.heuristic(s);
+      case "seq":
+        return s[slot0 + t.slot] ? bound(t.second, s) : bound(t.first, s);
+      case "and":
+        return Math.max(s[slot0 + t.slotA] ? 0 : bound(t.a, s), s[slot0 + t.slotB] ? 0 : bound(t.b, s));
+    }
+  };
+  const fill = (t: BoundTree, s: Uint16Array): void => {
+    if (t.kind === "seq") {
+      s[slot0 + t.slot] = t.done() ? 1 : 0;
+      fill(t.first, s);
+      fill(t.second, s);
+    } else if (t.kind === "and") {
+      s[slot0 + t.slotA] = t.aDone() ? 1 : 0;
+      s[slot0 + t.slotB] = t.bDone() ? 1 : 0;
+      fill(t.a, s);
+      fill(t.b, s);
+    }
+  };
   return {
-    name: `babyai-sequence(${first.name}, ${second.name})`,
+    name: "babyai-sequence",
     mapAction: (a) => a,
     judge: (prev, a, next, goal, lava, raw) => {
-      if (prev[p] === 1) return second.judge(prev, a, next, goal, lava, raw);
-      const j = first.judge(prev, a, next, goal, lava, raw);
-      if (!j.success) return j;
-      const k = second.judge(prev, a, next, goal, lava, raw);
-      return k.terminated ? k : { success: false, terminated: false, code: j.code, setSlot: FIRST_DONE };
+      for (let k = 0; k < nSlots; k++) done[k] = prev[slot0 + k]!;
+      pick.next = nextPickCell(m, pick, prev, a, next);
+      code = NO_INTERACTION;
+      const r = verify(root, prev, a, next, goal, lava, raw);
+      if (r === "success") return { success: true, terminated: true, code };
+      if (r === "failure") return FAILED;
+      const changed: [number, number][] = [];
+      for (let k = 0; k < nSlots; k++) if (done[k] !== prev[slot0 + k]) changed.push([slot0 + k, done[k]!]);
+      if (pick.next !== prev[pick.slot]) changed.push([pick.slot, pick.next]);
+      return changed.length === 0 ? NOT_OVER : { success: false, terminated: false, code: NO_INTERACTION, setSlots: changed };
     },
-    // Consistent: the first clause's bound is at most 1 where it can be done in one step.
-    heuristic: (s) => (s[p] === 1 ? second.heuristic(s) : first.heuristic(s)),
-    fillSlots: (s) => {
-      s[p] = seq.firstDone() ? 1 : 0;
+    heuristic: (s) => {
+      pick.next = s[pick.slot]!;
+      return bound(root, s);
+    },
+    fillSlots: (s, env) => {
+      fill(root, s);
+      s[pick.slot] = realPickCell(m, pick, env);
+    },
+  };
+}
+
+/**
+ * Where the carried object was picked up, for go-to targets inside sequences. The env re-finds the
+ * descriptions' positions after every drop (RoomGridLevel.update_objs_poss), so between drops a
+ * go-to accepts the cells its objects had at the last drop: the matching objects on the grid now,
+ * plus the cell the carried object left, if it matches (hands hold one object, and boxes hold none
+ * here). That cell is kept in a slot (0 when nothing matching was picked up since the last drop).
+ */
+interface PickCell {
+  slot: number;
+  /** The cell for the state being judged (set before the go-to leaves look at it). */
+  next: number;
+  /** The go-to descriptions of the tree. */
+  descs: ObjDesc[];
+}
+
+function descsOf(instr: ActionInstr): ObjDesc[] {
+  if (instr instanceof PutNextInstr) return [instr.descMove, instr.descFixed];
+  return [(instr as GoToInstr | PickupInstr | OpenInstr).desc];
+}
+
+function goToDescs(t: InstrTree): ObjDesc[] {
+  if (t.kind === "clause") return t.instr instanceof GoToInstr ? [t.instr.desc] : [];
+  return t.kind === "seq" ? [...goToDescs(t.first), ...goToDescs(t.second)] : [...goToDescs(t.a), ...goToDescs(t.b)];
+}
+
+function matches(d: ObjDesc, o: WorldObj): boolean {
+  return (d.type === null || d.type === o.type) && (d.color === null || d.color === o.color);
+}
+
+/** The pickup-cell slot after a transition: set by picking up a go-to lookalike, cleared by a drop. */
+function nextPickCell(m: GridModel, pick: PickCell, prev: Uint16Array, a: ActionIndex, next: Uint16Array): number {
+  if (a === 3 && prev[CARRY] === 0 && next[CARRY] !== 0) {
+    const o = m.objs[next[CARRY]! - 1]!;
+    return pick.descs.some((d) => matches(d, o)) ? m.front(prev) : 0;
+  }
+  if (a === 4 && prev[CARRY] !== 0 && next[CARRY] === 0) return 0;
+  return prev[pick.slot]!;
+}
+
+/** The same slot read from a real env: the cell its verifier still lists for the carried object. */
+function realPickCell(m: GridModel, pick: PickCell, env: MiniGridEnv): number {
+  const carried = env.carrying;
+  if (!carried) return 0;
+  for (const d of pick.descs) {
+    if (!matches(d, carried)) continue;
+    for (const [x, y] of d.objPoss) {
+      const o = env.grid.get(x, y);
+      if (!o || !matches(d, o)) return m.cellOf(x, y);
+    }
+  }
+  return 0;
+}
+
+/** A go-to inside a sequence: its targets move as the env re-finds them (see {@link PickCell}). */
+function movingGoToRule(instr: GoToInstr, m: GridModel, pick: PickCell): Rule {
+  const desc = instr.desc;
+  const objs: number[] = [];
+  for (let i = 0; i < m.objs.length; i++) if (matches(desc, m.objs[i]!)) objs.push(i);
+  const targets = (s: Uint16Array, pickCell: number): number[] => {
+    const out: number[] = [];
+    for (const i of objs) if (s[OBJ0 + 2 * i] !== NOWHERE) out.push(s[OBJ0 + 2 * i]!);
+    if (pickCell !== 0 && s[CARRY] !== 0 && objs.includes(s[CARRY]! - 1)) out.push(pickCell);
+    return out;
+  };
+  return {
+    name: "babyai-goto-moving",
+    mapAction: (a) => a,
+    judge: (_p, _a, next) => {
+      const f = m.front(next);
+      if (!targets(next, pick.next).includes(f)) return NOT_OVER;
+      const i = m.objectAt(next, f);
+      return { success: true, terminated: true, code: i >= 0 ? m.code(SubgoalVerb.goTo, i) : NO_INTERACTION };
+    },
+    heuristic: (s) => {
+      let best = INF;
+      for (const c of targets(s, pick.next)) best = Math.min(best, m.facingDistance(s, c));
+      return best === INF ? 0 : best;
     },
   };
 }

@@ -8,14 +8,20 @@ import type { ActionIndex } from "../minigrid/constants.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { cloneEnv } from "./env-model.js";
 
+/** A BabyAI sequence's progress, all the way down its parts ("" for anything else). */
+function sequenceProgress(instr: unknown): string {
+  const i = instr as { aDone?: unknown; bDone?: unknown; instrA?: unknown; instrB?: unknown } | undefined;
+  if (!i || !("aDone" in i)) return "";
+  return `|${String(i.aDone)},${String(i.bDone)}${sequenceProgress(i.instrA)}${sequenceProgress(i.instrB)}`;
+}
+
 /**
  * Everything about a state that the env's rules can see (objects by encoding and position), and a
- * BabyAI sequence's progress: its verifier remembers which clauses are done.
+ * BabyAI sequence's progress: its verifier remembers which parts are done.
  */
 export function bruteKey(env: MiniGridEnv): string {
   const c = env.carrying;
-  const instrs = (env as { instrs?: { aDone?: unknown; bDone?: unknown } }).instrs;
-  const progress = instrs && "aDone" in instrs ? `|${String(instrs.aDone)},${String(instrs.bDone)}` : "";
+  const progress = sequenceProgress((env as { instrs?: unknown }).instrs);
   return `${env.agentPos[0]},${env.agentPos[1]},${env.agentDir}|${c ? `${c.type}/${c.color}` : "-"}|${Array.from(env.grid.encode()).join("")}${progress}`;
 }
 

@@ -315,9 +315,9 @@ export class GridModel implements PlanningModel<Uint16Array> {
     if (judged.success) interaction = judged.code;
     if (judged.terminated) return { next: null, success: judged.success, terminated: true, interaction };
     const changed = next !== null;
-    if (judged.setSlot && (next ?? s)[judged.setSlot[0]] !== judged.setSlot[1]) {
+    if (judged.setSlots) {
       next ??= s.slice();
-      next[judged.setSlot[0]] = judged.setSlot[1];
+      for (const [k, v] of judged.setSlots) next[k] = v;
     }
     return { next: next ?? s, success: false, terminated: false, interaction: changed ? interaction : NO_INTERACTION };
   }

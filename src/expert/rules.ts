@@ -32,10 +32,10 @@ export interface Judgement {
   /** The subgoal code of a success. */
   code: number;
   /**
-   * Rules that keep state of their own (a BabyAI sequence: which clause is done) write it into the
-   * state's rule slots: `[slot index, value]` set in the next state.
+   * Rules that keep state of their own (a BabyAI sequence: which parts are done) write it into the
+   * state's rule slots: `[slot index, value]` pairs set in the next state.
    */
-  setSlot?: readonly [number, number];
+  setSlots?: readonly (readonly [number, number])[];
 }
 
 export interface Rule {
