@@ -149,7 +149,7 @@ export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as ste
 
 // ───────────────────────────── 4. Encodings ─────────────────────────────
 
-export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type EncodingView } from "./encoding/index.js";
+export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
 export type { DecodedAscii } from "./encoding/ascii.js";
 export type { DecodedTuples } from "./encoding/tuples.js";
 

@@ -20,5 +20,5 @@ export {
   type HintType,
   type ViewType,
 } from "./actions.js";
-export { observationText, stepFromEnv, loadEncoder, encoderName, fallbackEncode, type StepLike, type EncodeFn } from "./observation.js";
+export { observationText, stepFromEnv, type StepLike } from "./observation.js";
 export { roleLM, roleSpec, disposeLMs, lmLatency, retryFromEnv, llamaOptionsFromEnv, isLoopbackUrl, serverOf, type RoleLMOptions } from "./lms.js";

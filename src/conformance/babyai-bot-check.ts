@@ -13,16 +13,11 @@ import type { RoomGridLevel } from "../minigrid/babyai/roomgrid-level.js";
 import { BabyAIBot, BotError } from "../minigrid/babyai/bot.js";
 import type { FixtureBot, FixtureEpisode } from "./minigrid-fixtures.js";
 
-/** One bot episode: the actions taken and how it ended. */
-export interface BotRun {
-  actions: string;
-  steps: number;
-  terminated: boolean;
-  truncated: boolean;
-  reward: number;
-  success: boolean;
-  /** `Kind: message` of the error the bot raised, or null. */
-  error: string | null;
+/**
+ * One bot episode: the actions taken and how it ended, as the fixtures record it (`error` is
+ * `Kind: message` of the error the bot raised, or null), plus the error's kind alone.
+ */
+export interface BotRun extends Omit<FixtureBot, "known_unsupported"> {
   errorKind: string | null;
 }
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { repoRoot } from "../testing/paths.js";
 import { UserError } from "../util/errors.js";
 import { collect } from "./collect.js";
-import { BALROG_BABYAI_TASKS, balrogTask, parseSeeds, presetName, resolveEnvs } from "./presets.js";
+import { balrogTask, parseSeeds, presetName, resolveEnvs } from "./presets.js";
+import { BALROG_TASKS } from "../minigrid/babyai/balrog.js";
 import type { EpisodeRecord, StepRecord } from "./record.js";
 
 function lines<T>(path: string): T[] {
@@ -55,7 +56,7 @@ test("collect --envs balrog-babyai --seeds 0-1 --episodes 1: the bot solves ever
   assert.ok(steps.length > 0);
   for (const s of steps) {
     const task = s.env_id.split("/")[1];
-    assert.ok((BALROG_BABYAI_TASKS as readonly (string | undefined)[]).includes(task), s.env_id);
+    assert.ok((BALROG_TASKS as readonly (string | undefined)[]).includes(task), s.env_id);
     assert.equal(balrogTask(s.mission), task, `${s.env_id} seed ${s.seed}: ${s.mission}`);
   }
 });

@@ -1,5 +1,5 @@
 /** Named env lists for `--envs`, and the parsing of env and seed arguments. */
-import { BALROG_TASKS, MIXED_TRAIN_LOCAL_ID, type BalrogTask } from "../minigrid/babyai/balrog.js";
+import { BALROG_TASK_IDS, MIXED_TRAIN_LOCAL_ID, type BalrogTask } from "../minigrid/babyai/balrog.js";
 import { UnknownEnvError } from "../minigrid/errors.js";
 import { envRegistration } from "../minigrid/registry.js";
 import { UserError } from "../util/errors.js";
@@ -19,23 +19,15 @@ export const PRESETS: Record<string, readonly string[]> = {
   ],
 };
 
-/** BALROG's five BabyAI tasks: BabyAI-MixedTrainLocal-v0 episodes, by the kind of their mission. */
-export const BALROG_BABYAI_TASKS = BALROG_TASKS;
-/** One of {@link BALROG_BABYAI_TASKS}. */
-export type BalrogBabyAITask = BalrogTask;
-/** BALROG's BabyAI level; its bare id draws a random, unseeded task per env. */
-export const BALROG_BABYAI_LEVEL = MIXED_TRAIN_LOCAL_ID;
 /** The preset name: one env id per task, `BabyAI-MixedTrainLocal-v0/<task>`. */
 export const BALROG_BABYAI_PRESET = "balrog-babyai";
-/** The ids of the `balrog-babyai` preset, in BALROG's task order. */
-export const BALROG_BABYAI_ENVS: readonly string[] = BALROG_TASKS.map((t) => `${MIXED_TRAIN_LOCAL_ID}/${t}`);
 
 /**
  * The BALROG task of a mission: "go to …" → goto, "pick up …" → pickup, "open …" → open,
  * "put … next to …" → putnext, "pick up A, then go to B" / "go to B after you pick up A" →
  * pick_up_seq_go_to; null for anything else (other sequences, "and").
  */
-export function balrogTask(mission: string): BalrogBabyAITask | null {
+export function balrogTask(mission: string): BalrogTask | null {
   const m = mission.trim();
   if (/^pick up .+, then go to .+$/.test(m) || /^go to .+ after you pick up .+$/.test(m)) return "pick_up_seq_go_to";
   if (/, then | after you | and /.test(m)) return null;
@@ -50,15 +42,15 @@ export function balrogTask(mission: string): BalrogBabyAITask | null {
 export function resolveEnvs(spec: string): string[] {
   const s = spec.trim();
   if (s === "") throw new UserError("--envs is empty: give env ids separated by commas, or a preset (" + Object.keys(PRESETS).join(", ") + ")");
-  if (s === BALROG_BABYAI_PRESET) return [...BALROG_BABYAI_ENVS];
+  if (s === BALROG_BABYAI_PRESET) return [...BALROG_TASK_IDS];
   const preset = PRESETS[s];
   if (preset) return [...preset];
   const ids = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
   for (const id of ids) {
     // A dataset must be reproducible; the bare level's task is drawn unseeded.
-    if (id === BALROG_BABYAI_LEVEL) {
+    if (id === MIXED_TRAIN_LOCAL_ID) {
       throw new UserError(
-        `${id} draws its task at random (unseeded), so its episodes cannot be reproduced: use ${BALROG_BABYAI_ENVS.join(", ")} or the preset ${BALROG_BABYAI_PRESET}`,
+        `${id} draws its task at random (unseeded), so its episodes cannot be reproduced: use ${BALROG_TASK_IDS.join(", ")} or the preset ${BALROG_BABYAI_PRESET}`,
       );
     }
     try {

@@ -39,4 +39,4 @@ export function encode(input: Encodable, opts: EncodeOptions): string {
 
 export { decodeAscii, ASCII_LEGEND } from "./ascii.js";
 export { decodeTuples } from "./tuples.js";
-export { ENCODING_TYPES, EncodingError, toInput, type Encodable, type EncodingInput, type EncodingType, type EncodingView } from "./input.js";
+export { ENCODING_TYPES, EncodingError, toInput, type Encodable, type EncodingInput, type EncodingType, type EncodingView, type StepState } from "./input.js";

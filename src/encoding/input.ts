@@ -30,8 +30,14 @@ export interface EncodingInput {
   agentPos?: [number, number];
 }
 
-/** What {@link encode} accepts: a dataset step record, a live observation, or an {@link EncodingInput}. */
-export type Encodable = StepRecord | Observation | EncodingInput;
+/** The state part of a dataset step record (what encoding needs of it; a whole record is one). */
+export type StepState = Pick<StepRecord, "mission" | "width" | "height" | "agent_pos" | "agent_dir" | "carrying"> & {
+  image: ArrayLike<number>;
+  grid: ArrayLike<number>;
+};
+
+/** What {@link encode} accepts: a dataset step (record or its state), a live observation, or an {@link EncodingInput}. */
+export type Encodable = StepState | Observation | EncodingInput;
 
 /** An input cannot be encoded (no image, a full view without the grid, an unknown type or view). */
 export class EncodingError extends Error {
@@ -42,7 +48,7 @@ export class EncodingError extends Error {
 }
 
 export function toInput(x: Encodable): EncodingInput {
-  const r = x as Partial<StepRecord> & Partial<Observation> & Partial<EncodingInput>;
+  const r = x as Partial<StepState> & Partial<Observation> & Partial<EncodingInput>;
   const image = r.image;
   if (!image) throw new EncodingError("nothing to encode: the input has no image");
   const viewSize = Math.round(Math.sqrt(image.length / 3));

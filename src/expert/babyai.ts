@@ -6,7 +6,7 @@
  * Optimal sets: when the instruction is a single clause (go to / pick up / open / put next to), or a
  * sequence ("then", "after you", "and", nested) of clauses without locations in which no pick up or
  * put next waits behind another clause (BALROG's pick_up_seq_go_to is one), the world is planned with
- * the compact GridModel and a rule that mirrors the verifier (verifier.ts) — see `babyaiRule`; a
+ * the compact GridModel and a rule that mirrors the verifier (verifier.ts) — see `babyaiPlanning`; a
  * sequence's state carries slots for which parts are done and where the carried object was picked up
  * (go-to targets move when the env re-finds them after a drop). The search (search.ts, A* with a
  * consistent heuristic) runs under a state budget (`maxNodes`); within it the set is exact
@@ -83,26 +83,25 @@ export function renderBotSubgoal(env: MiniGridEnv, s: SubgoalInfo | null): strin
   }
 }
 
-/**
- * The GridModel rule of an instruction, mirroring its verifier (with BABYAI_DONE_ACTIONS off): a single
- * clause, or a tree of sequences ("then", "after you", "and") over clauses that {@link instrTree}
- * accepts, whose progress the model keeps in {@link babyaiRuleSlots} state slots; null otherwise.
- * Facts it relies on (all checked at run time by the expert's prediction check): a go-to target never
- * moves before success (facing it already succeeds), and the verifier's `preCarrying` is the carried
- * object of the previous state.
- */
-export function babyaiRule(instr: Instr): ((m: GridModel, env: MiniGridEnv) => Rule) | null {
-  if (instr instanceof ActionInstr) return (m) => clauseRule(instr, m);
-  const tree = instrTree(instr, false, { next: 0 });
-  if (tree === null) return null;
-  return (m) => treeRule(tree, m);
+/** How to plan an instruction exactly: its GridModel rule, and the state slots that rule keeps. */
+export interface BabyAIPlanning {
+  makeRule: (m: GridModel, env: MiniGridEnv) => Rule;
+  /** Slots after the objects: which parts of a sequence are done, and a pickup cell (see {@link PickCell}). */
+  slots: number;
 }
 
-/** The rule slots {@link babyaiRule}'s rule keeps in each state (which parts of a sequence are done). */
-export function babyaiRuleSlots(instr: Instr): number {
-  if (instr instanceof ActionInstr) return 0;
+/**
+ * The exact planning of an instruction, mirroring its verifier (with BABYAI_DONE_ACTIONS off): a
+ * single clause, or a tree of sequences ("then", "after you", "and") over clauses that
+ * {@link instrTree} accepts; null otherwise. Facts it relies on (all checked at run time by the
+ * expert's prediction check): a go-to target never moves before success (facing it already
+ * succeeds), and the verifier's `preCarrying` is the carried object of the previous state.
+ */
+export function babyaiPlanning(instr: Instr): BabyAIPlanning | null {
+  if (instr instanceof ActionInstr) return { makeRule: (m) => clauseRule(instr, m), slots: 0 };
   const tree = instrTree(instr, false, { next: 0 });
-  return tree === null ? 0 : tree.slots + 1; // + the pickup cell of the carried object
+  if (tree === null) return null;
+  return { makeRule: (m) => treeRule(tree, m), slots: tree.slots + 1 }; // + the pickup cell
 }
 
 /**
@@ -476,6 +475,8 @@ export class BabyAIExpert {
   private bot: BabyAIBot | null = null;
   private lastAction: number | null = null;
   private exactOk = false;
+  /** The current episode's planning (its instruction does not change within the episode). */
+  private planning: BabyAIPlanning | null = null;
   private model: GridModel | null = null;
   private plan: Plan<Uint16Array> | null = null;
   private rootStep = 0;
@@ -492,7 +493,8 @@ export class BabyAIExpert {
     this.model = null;
     this.plan = null;
     this.predicted = null;
-    this.exactOk = babyaiRule(env.instrs) !== null && !process.env["BABYAI_DONE_ACTIONS"];
+    this.planning = babyaiPlanning(env.instrs);
+    this.exactOk = this.planning !== null && !process.env["BABYAI_DONE_ACTIONS"];
     this.episodeExact = true;
     this.episodeNodes = 0;
     this.bot = new BabyAIBot(env);
@@ -549,10 +551,9 @@ export class BabyAIExpert {
       if (node !== undefined && this.plan.isOptimalAt(node, env.stepCount - this.rootStep)) return this.plan.optimalActions(node);
       if (node !== undefined && this.plan.dStar === null) return [];
     }
-    const make = babyaiRule(env.instrs);
-    if (!make) return null;
+    if (!this.planning) return null;
     try {
-      this.model = new GridModel(env, make, babyaiRuleSlots(env.instrs));
+      this.model = new GridModel(env, this.planning.makeRule, this.planning.slots);
     } catch (e) {
       if (!(e instanceof UnsupportedEnvError)) throw e;
       this.exactOk = false;

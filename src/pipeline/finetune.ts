@@ -31,7 +31,6 @@ import { writeJsonAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { encoderName, loadEncoder } from "../agent/observation.js";
 import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
@@ -231,7 +230,6 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const ds = await sampleDataset(c.datasetPath, c.hintType, c.samplesPerCategory, c.seed, log);
   const sample = ds;
   log(`✅ Sampled ${ds.steps.length} balanced samples`);
-  await loadEncoder();
   const byId = new Map<Example, StepRecord>();
   const splits = splitByEpisode(ds.steps, c.seed);
   const toEx = async (list: StepRecord[]) =>
@@ -245,7 +243,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testset = await toEx(splits.test);
-  log(`✅ Created ${trainset.length + valset.length + testset.length} training examples (${encoderName() === "src/encoding" ? `${c.encodingType} encoding` : "fallback grid text: src/encoding is not in this build"})`);
+  log(`✅ Created ${trainset.length + valset.length + testset.length} training examples (${c.encodingType} encoding)`);
   if (splits.by === "step") {
     const w = `only ${new Set(ds.steps.map((x) => `${x.env_id}|${x.seed}|${x.episode}`)).size} episode(s) in the sample: split by step, so the splits share episodes`;
     warnings.push(w);
@@ -526,7 +524,6 @@ export function versions(): Record<string, string> {
     node: process.version,
     dspy_compat: DEPENDENCY_VERSIONS.dspy,
     ...(llama ? { "node-llama-cpp": llama } : {}),
-    encoder: encoderName() ?? "unknown",
   };
 }
 

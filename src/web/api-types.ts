@@ -79,12 +79,12 @@ export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tup
 
 export interface EncodingsResponse {
   view: "agent" | "full";
-  /** False until src/encoding exists; `raw` is then the only text. */
+  /** Always true (kept for clients of the first API version). */
   available: boolean;
   reason: string | null;
   /** Each encoding's text, or an `error:` line when that encoder failed. */
   encodings: Partial<Record<EncodingType, string>>;
-  /** The agent's 7×7 view as object/colour abbreviations (always present; the fallback panel). */
+  /** The agent's view in the ascii encoding (the panel's text when the encodings are unavailable). */
   raw: string;
 }
 

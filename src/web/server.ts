@@ -17,7 +17,7 @@ import { envRegistration, listEnvIds } from "../minigrid/registry.js";
 import type { PlayAgent } from "./agent-hook.js";
 import { RUN_SORT_KEYS, type EnvListItem, type EpisodeDetail, type ServerInfo } from "./api-types.js";
 import { DatasetStore, stepView } from "./datasets.js";
-import { encodingsOf, loadEncoder } from "./encodings.js";
+import { encodingsOf } from "./encodings.js";
 import { HttpError, pathIndex, queryEnum, queryInt, queryText, readJsonBody, sendBytes, sendJson } from "./http.js";
 import { PlaySessions } from "./play.js";
 import { drawEnv, drawStep, type ImageFormat } from "./render-step.js";
@@ -115,14 +115,13 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const viewParam = (q: URLSearchParams) => queryEnum(q, "view", ["full", "agent"] as const, "full");
   const tileParam = (q: URLSearchParams) => queryInt(q, "tile", 32, 4, 128);
 
-  get("info", async (_req, res) => {
-    const { encode } = await loadEncoder();
+  get("info", (_req, res) => {
     const info: ServerInfo = {
       version: VERSION,
       runs_dir: runs.root,
       datasets_dir: datasets.root,
       agent: agent ? { name: agent.name } : null,
-      encodings_available: encode !== null,
+      encodings_available: true,
     };
     sendJson(res, 200, info);
   });
@@ -176,7 +175,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   get("datasets/:/episodes/:/steps/:/*", async (_req, res, [id, n, s, file], q) => {
     if (file === "encodings") {
       const view = queryEnum(q, "view", ["agent", "full"] as const, "agent");
-      sendJson(res, 200, await encodingsOf(await stepRecord(id!, n!, s!), view));
+      sendJson(res, 200, encodingsOf(await stepRecord(id!, n!, s!), view));
       return;
     }
     const format = renderFormat(file!);

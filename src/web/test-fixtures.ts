@@ -11,7 +11,7 @@ import type { EvaluatedExample, RoleUsage, RunInfo, ScoreSummary, Verdict } from
 import { summarize } from "../pipeline/evaluate.js";
 import type { PlayAgent } from "./agent-hook.js";
 import { parseStepLine, type StepRecord } from "./datasets.js";
-import { rawViewText } from "./render-step.js";
+import { encode } from "../encoding/index.js";
 
 /** A small dataset collected by the real collector (`gridtune collect`), and its step records. */
 export async function collectFixture(out: string, opts: { envIds: string[]; seeds: number[]; episodes: number }): Promise<{ steps: StepRecord[] }> {
@@ -74,7 +74,7 @@ export function makeRunInfo(steps: StepRecord[], spec: RunSpec): RunInfo {
       episode: s.episode,
       step: s.step,
       mission: s.mission,
-      observation: rawViewText(s.image),
+      observation: encode(s, { type: "ascii", view: "agent" }),
       ground_truth: spec.hint === "subgoal" ? s.subgoal : ACTION_PHRASES[gt],
       ground_truth_action: gt,
       optimal_actions: s.optimal_actions,

@@ -8,66 +8,23 @@ import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, parseBudget, type FinetuneConfig }
 import { UserError } from "../../util/errors.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 
-interface Opts {
+/** The flags: every config field but the dataset and budget (strings here), plus the CLI's own. */
+type Opts = Partial<Omit<FinetuneConfig, "datasetPath" | "budget" | "name">> & {
   datasetPath?: string;
-  teacherModel: string;
-  studentModel: string;
-  assessorModel: string;
-  teacherGroq: boolean;
-  studentGroq: boolean;
-  assessorGroq: boolean;
-  hintType: FinetuneConfig["hintType"];
-  encodingType: FinetuneConfig["encodingType"];
-  view: FinetuneConfig["view"];
-  samplesPerCategory: number;
-  maxBootstrappedDemos: number;
-  maxLabeledDemos: number;
-  minibatchSize: number;
-  outputDir: string;
   config?: string;
-  auto: FinetuneConfig["auto"];
-  seed: number;
-  metric: FinetuneConfig["metric"];
-  concurrency: number;
   budget?: string;
-  dryRun?: boolean;
-  resume?: boolean;
-  finetuneWeights?: boolean;
-  studentBaseUrl?: string;
-  numTrials?: number;
-  numCandidates?: number;
-  maxEval?: number;
   progress: boolean;
   json?: boolean;
-}
-
-const FIELD_OF: Partial<Record<keyof Opts, keyof FinetuneConfig>> = {
-  teacherModel: "teacherModel",
-  studentModel: "studentModel",
-  assessorModel: "assessorModel",
-  teacherGroq: "teacherGroq",
-  studentGroq: "studentGroq",
-  assessorGroq: "assessorGroq",
-  hintType: "hintType",
-  encodingType: "encodingType",
-  view: "view",
-  samplesPerCategory: "samplesPerCategory",
-  maxBootstrappedDemos: "maxBootstrappedDemos",
-  maxLabeledDemos: "maxLabeledDemos",
-  minibatchSize: "minibatchSize",
-  outputDir: "outputDir",
-  auto: "auto",
-  seed: "seed",
-  metric: "metric",
-  concurrency: "concurrency",
-  dryRun: "dryRun",
-  resume: "resume",
-  finetuneWeights: "finetuneWeights",
-  studentBaseUrl: "studentBaseUrl",
-  numTrials: "numTrials",
-  numCandidates: "numCandidates",
-  maxEval: "maxEval",
 };
+
+/** The flags that set a config field of the same name. */
+const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
+  ...(Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]).filter((k): k is Exclude<keyof typeof DEFAULTS, "budget" | "name"> => k !== "budget"),
+  "studentBaseUrl",
+  "numTrials",
+  "numCandidates",
+  "maxEval",
+];
 
 export function register(program: Command): void {
   program
@@ -123,7 +80,7 @@ export function register(program: Command): void {
       try {
         if (opts.config) {
           const overrides: Partial<FinetuneConfig> = {};
-          for (const [k, field] of Object.entries(FIELD_OF)) if (fromCli(k)) (overrides as Record<string, unknown>)[field] = (opts as unknown as Record<string, unknown>)[k];
+          for (const k of CONFIG_FLAGS) if (fromCli(k)) (overrides as Record<string, unknown>)[k] = opts[k];
           if (opts.datasetPath) overrides.datasetPath = opts.datasetPath;
           if (budget) overrides.budget = budget;
           const { runBatch } = await import("../../pipeline/batch.js");
@@ -134,10 +91,7 @@ export function register(program: Command): void {
         }
         if (!opts.datasetPath) throw new UserError("--dataset-path is required (or --config FILE with fine_tuning.dataset_path)");
         const config: Partial<FinetuneConfig> = { datasetPath: opts.datasetPath, ...(budget ? { budget } : {}) };
-        for (const [k, field] of Object.entries(FIELD_OF)) {
-          const v = (opts as unknown as Record<string, unknown>)[k];
-          if (v !== undefined) (config as Record<string, unknown>)[field] = v;
-        }
+        for (const k of CONFIG_FLAGS) if (opts[k] !== undefined) (config as Record<string, unknown>)[k] = opts[k];
         config.teacherGroq = opts.teacherGroq ?? true;
         config.studentGroq = opts.studentGroq ?? false;
         config.assessorGroq = opts.assessorGroq ?? true;

@@ -208,8 +208,11 @@ function sameLook(a: WorldObj, b: WorldObj): boolean {
   return a.type === b.type && a.color === b.color;
 }
 
-/** The level (random task) and one id per task, `BabyAI-MixedTrainLocal-v0/<task>`. */
+/** One id per task, `BabyAI-MixedTrainLocal-v0/<task>`, in BALROG's order. */
+export const BALROG_TASK_IDS: readonly string[] = BALROG_TASKS.map((task) => `${MIXED_TRAIN_LOCAL_ID}/${task}`);
+
+/** The level (random task) and its {@link BALROG_TASK_IDS}. */
 export const BALROG_ENVS = family("MixedTrainLocal", MixedTrainLocal, {
   [MIXED_TRAIN_LOCAL_ID]: {},
-  ...Object.fromEntries(BALROG_TASKS.map((task) => [`${MIXED_TRAIN_LOCAL_ID}/${task}`, { task }])),
+  ...Object.fromEntries(BALROG_TASKS.map((task, i) => [BALROG_TASK_IDS[i]!, { task }])),
 });
