@@ -260,7 +260,7 @@ export { PlaySession, EpisodeOverError, type PlaySessionOptions, type PlayStep, 
 // ───────────────────────────── 8. Metrics ─────────────────────────────
 
 export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./pipeline/metrics.js";
-export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLMError, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate.js";
+export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLMError, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate-examples.js";
 
 // ───────────────────────────── 9. Pipeline ─────────────────────────────
 

@@ -16,7 +16,6 @@ export type HintType = "action" | "subgoal";
 export const HINT_TYPES: readonly HintType[] = ["action", "subgoal"];
 // The encodings are the encoding layer's own list (re-exported here for the agent's callers).
 export { ENCODING_TYPES, type EncodingType } from "../encoding/index.js";
-import type { EncodingType } from "../encoding/index.js";
 /** What an encoding shows: the agent's egocentric view (`agent`) or the whole grid (`full`). */
 export type ViewType = "agent" | "full";
 /** Every {@link ViewType}. */

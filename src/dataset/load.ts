@@ -9,17 +9,13 @@
  */
 import { closeSync, createReadStream, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
+import { DatasetError } from "./errors.js";
+import { episodeId, type EpisodeId } from "./ids.js";
+import { parseEpisodeLine, parseJsonLine, parseStepLine, toStepRecord } from "./parse.js";
 import { DATASET_FORMAT, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, type EpisodeRecord, type Manifest, type StepRecord } from "./record.js";
 
-/** A dataset directory or file is missing or malformed; the message names the file (and line). */
-export class DatasetError extends UserError {
-  constructor(message: string) {
-    super(message);
-    this.name = "DatasetError";
-  }
-}
+export { DatasetError };
 
 /** An opened dataset directory: its manifest and the paths of its step and episode files. */
 export interface Dataset {
@@ -51,7 +47,7 @@ export function openDataset(dir: string): Dataset {
   return { dir, manifest, stepsPath, episodesPath };
 }
 
-/** Stream a JSON Lines file: one parsed object per non-empty line, with its 1-based line number and byte offset. */
+/** Stream a JSON Lines file: one parsed object per non-empty line (not checked further), with its 1-based line number and byte offset. */
 export async function* readJsonl<T>(path: string): AsyncGenerator<{ value: T; line: number; offset: number }> {
   const stream = createReadStream(path);
   let carry: Buffer | null = null;
@@ -65,7 +61,7 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<{ value: T; li
       if (nl < 0) break;
       line++;
       const text = buf.toString("utf8", start, nl);
-      if (text.trim() !== "") yield { value: parseLine<T>(text, path, line), line, offset: offset + start };
+      if (text.trim() !== "") yield { value: parseJsonLine(text, { path, line }) as T, line, offset: offset + start };
       start = nl + 1;
     }
     carry = start < buf.length ? buf.subarray(start) : null;
@@ -74,28 +70,10 @@ export async function* readJsonl<T>(path: string): AsyncGenerator<{ value: T; li
   if (carry && carry.length > 0) {
     line++;
     const text = carry.toString("utf8");
-    if (text.trim() !== "") yield { value: parseLine<T>(text, path, line), line, offset };
+    if (text.trim() !== "") yield { value: parseJsonLine(text, { path, line }) as T, line, offset };
   }
 }
 
-function parseLine<T>(text: string, path: string, line: number): T {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new DatasetError(`${path}:${line}: corrupt JSON line (${(e as Error).message})`);
-  }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new DatasetError(`${path}:${line}: expected a JSON object`);
-  return v as T;
-}
-
-function checkStep(r: StepRecord, path: string, line: number): void {
-  const bad = (what: string) => new DatasetError(`${path}:${line}: ${what}`);
-  if (typeof r.env_id !== "string") throw bad("env_id is missing");
-  if (!Number.isInteger(r.seed) || !Number.isInteger(r.episode) || !Number.isInteger(r.step)) throw bad("seed, episode and step must be integers");
-  if (!Number.isInteger(r.action) || r.action < 0 || r.action > 6) throw bad(`action ${JSON.stringify(r.action)} is not 0–6`);
-  if (!Array.isArray(r.image) || !Array.isArray(r.grid) || !Array.isArray(r.optimal_actions)) throw bad("image, grid and optimal_actions must be arrays");
-}
 
 /** How many bytes of steps.jsonl are indexed between two looks at the signal (the read stream's chunk size). */
 const CHUNK = 1 << 16;
@@ -122,8 +100,8 @@ export interface StepIndex {
   offset: Float64Array;
   /** Line number of each step (for error messages). */
   line: Int32Array;
-  /** Distinct episodes in file order, as "env_id|seed|episode". */
-  episodes: string[];
+  /** Distinct episodes in file order. */
+  episodes: EpisodeId[];
   /** Steps per category ('0'…'6'). */
   categories: Record<string, number>;
 }
@@ -138,7 +116,7 @@ export async function indexDataset(ds: Dataset, hooks: ReadHooks = {}): Promise<
   let action = new Uint8Array(cap);
   let offset = new Float64Array(cap);
   let lineOf = new Int32Array(cap);
-  const episodes: string[] = [];
+  const episodes: EpisodeId[] = [];
   const episodeIds = new Map<string, number>();
   const categories: Record<string, number> = {};
   let n = 0;
@@ -149,7 +127,7 @@ export async function indexDataset(ds: Dataset, hooks: ReadHooks = {}): Promise<
   let nextCheck = CHUNK;
   let nextReport = every;
   progress?.({ phase: "index", done: 0, total: bytes });
-  for await (const { value: r, line, offset: off } of readJsonl<StepRecord>(ds.stepsPath)) {
+  for await (const { value, line, offset: off } of readJsonl<Record<string, unknown>>(ds.stepsPath)) {
     if (off >= nextCheck) {
       // About once per chunk read: the signal, and now and then the progress.
       nextCheck = off + CHUNK;
@@ -159,7 +137,7 @@ export async function indexDataset(ds: Dataset, hooks: ReadHooks = {}): Promise<
         progress({ phase: "index", done: off, total: bytes });
       }
     }
-    checkStep(r, ds.stepsPath, line);
+    const r = toStepRecord(value, { path: ds.stepsPath, line });
     if (n === cap) {
       cap *= 2;
       const grow = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
@@ -172,7 +150,7 @@ export async function indexDataset(ds: Dataset, hooks: ReadHooks = {}): Promise<
       offset = grow(offset, (k) => new Float64Array(k));
       lineOf = grow(lineOf, (k) => new Int32Array(k));
     }
-    const ek = `${r.env_id}|${r.seed}|${r.episode}`;
+    const ek = episodeId(r);
     let e = episodeIds.get(ek);
     if (e === undefined) {
       e = episodes.length;
@@ -217,7 +195,7 @@ export function readSteps(ds: Dataset, index: StepIndex, which: ArrayLike<number
         len += got;
         if (got === 0) break;
       }
-      out[k] = parseLine<StepRecord>(buf.toString("utf8", 0, len), ds.stepsPath, index.line[w]!);
+      out[k] = parseStepLine(buf.toString("utf8", 0, len), { path: ds.stepsPath, line: index.line[w]! });
     }
   } finally {
     closeSync(fd);
@@ -227,13 +205,26 @@ export function readSteps(ds: Dataset, index: StepIndex, which: ArrayLike<number
 
 /** Every episode record (episodes.jsonl is small: one line per episode). */
 export async function readEpisodes(ds: Dataset): Promise<EpisodeRecord[]> {
+  return readEpisodeFile(ds.episodesPath);
+}
+
+/** Every record of an episodes.jsonl file, checked, in file order (read at once: the file is small). */
+export function readEpisodeFile(path: string): EpisodeRecord[] {
   const out: EpisodeRecord[] = [];
-  for await (const { value } of readJsonl<EpisodeRecord>(ds.episodesPath)) out.push(value);
+  let line = 0;
+  for (const text of readFileSync(path, "utf8").split("\n")) {
+    line++;
+    if (text.trim() !== "") out.push(parseEpisodeLine(text, { path, line }));
+  }
   return out;
 }
 
-/** Python-dict style, as the original pipeline printed it: {'0': 12, '2': 40}. */
+/**
+ * Python-dict style, as the original pipeline printed it: {'0': 12, '2': 40}. Action categories are
+ * listed in numeric order; other categories (subgoal verbs) in the order given.
+ */
 export function formatCategories(c: Record<string, number>): string {
-  const keys = Object.keys(c).sort((a, b) => Number(a) - Number(b));
+  const keys = Object.keys(c);
+  if (keys.every((k) => /^\d+$/.test(k))) keys.sort((a, b) => Number(a) - Number(b));
   return `{${keys.map((k) => `'${k}': ${c[k]}`).join(", ")}}`;
 }

@@ -66,26 +66,112 @@ export function sampleWithoutReplacement(n: number, k: number, rng: NumpyGenerat
   return Array.from(idx.subarray(0, m)).sort((a, b) => a - b);
 }
 
-/** Assign episodes to splits: a seeded shuffle, then the fractions in order train, validation, test. */
-export function splitEpisodes(nEpisodes: number, fractions: SplitFractions, rng: NumpyGenerator): Uint8Array {
-  const { train, validation, test } = fractions;
+/** One of the three splits. */
+export type SplitName = keyof SplitFractions;
+
+/** The split of each index in a {@link SplitAssignment}'s `split`: 0 train, 1 validation, 2 test. */
+const SPLIT_CODE: Record<SplitName, number> = { train: 0, validation: 1, test: 2 };
+
+/**
+ * How {@link assignSplits} deals n shuffled items: the fractions, the order the splits are dealt in
+ * (each takes its rounded share of the shuffled order; the last takes the rest), and whether every
+ * split but the last gets at least one item.
+ */
+export interface SplitPlan {
+  fractions: SplitFractions;
+  /** Default train, validation, test. */
+  deal?: readonly [SplitName, SplitName, SplitName];
+  /** Default false. */
+  atLeastOne?: boolean;
+}
+
+/** The dataset layer's default: 80/10/10 of the episodes, dealt train first. */
+export const DEFAULT_SPLIT_PLAN: SplitPlan = { fractions: { train: 0.8, validation: 0.1, test: 0.1 } };
+
+/** What {@link assignSplits} drew: the shuffled order of the items and the split of each item. */
+export interface SplitAssignment {
+  /** Item indices in shuffled order (the order they were dealt in). */
+  order: number[];
+  /** Split of each item (by item index): 0 train, 1 validation, 2 test. */
+  split: Uint8Array;
+}
+
+/** A seeded Fisher–Yates shuffle of 0…n-1 (from the end, numpy's `integers(0, i + 1)` per swap), then the deal of `plan`. */
+export function assignSplits(n: number, plan: SplitPlan, rng: NumpyGenerator): SplitAssignment {
+  const fractions = plan.fractions;
   for (const [k, v] of Object.entries(fractions)) if (!(v >= 0)) throw new UserError(`split fraction ${k} must be ≥ 0, got ${v}`);
-  const sum = train + validation + test;
+  const sum = fractions.train + fractions.validation + fractions.test;
   if (!(sum > 0)) throw new UserError("split fractions must not all be 0");
-  const order = Array.from({ length: nEpisodes }, (_, i) => i);
-  for (let i = nEpisodes - 1; i > 0; i--) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
     const j = rng.integers(0, i + 1);
     const t = order[i]!;
     order[i] = order[j]!;
     order[j] = t;
   }
-  const nTrain = Math.round((nEpisodes * train) / sum);
-  const nVal = Math.round((nEpisodes * validation) / sum);
-  const out = new Uint8Array(nEpisodes);
-  order.forEach((e, pos) => {
-    out[e] = pos < nTrain ? 0 : pos < nTrain + nVal ? 1 : 2;
+  const [first, second, last] = plan.deal ?? ["train", "validation", "test"];
+  const share = (name: SplitName) => {
+    const k = Math.round((n * fractions[name]) / sum);
+    return plan.atLeastOne ? Math.max(1, k) : k;
+  };
+  const n1 = share(first);
+  const n2 = share(second);
+  const split = new Uint8Array(n);
+  order.forEach((item, pos) => {
+    split[item] = SPLIT_CODE[pos < n1 ? first : pos < n1 + n2 ? second : last];
   });
-  return out;
+  return { order, split };
+}
+
+/** Assign episodes to splits: a seeded shuffle, then the fractions in order train, validation, test. */
+export function splitEpisodes(nEpisodes: number, fractions: SplitFractions, rng: NumpyGenerator): Uint8Array {
+  return assignSplits(nEpisodes, { fractions }, rng).split;
+}
+
+/** The index positions of the steps of each ground-truth action ('0'…'6', ascending). */
+export function stepsByAction(index: StepIndex): Map<string, number[]> {
+  const byAction = new Map<string, number[]>();
+  for (let i = 0; i < index.count; i++) {
+    const a = String(index.action[i]!);
+    let list = byAction.get(a);
+    if (!list) byAction.set(a, (list = []));
+    list.push(i);
+  }
+  return new Map([...byAction].sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+/** What {@link sampleByCategory} drew: the chosen item indices (ascending) and the counts per category. */
+export interface CategorySample {
+  chosen: number[];
+  /** Items per category before sampling. */
+  available: Record<string, number>;
+  /** Items drawn per category. */
+  sampled: Record<string, number>;
+}
+
+/**
+ * Stratified sampling: from each category (in the map's order) `perCategory` items drawn uniformly
+ * without replacement with one shared RNG, or every item when `perCategory` is undefined.
+ * `onCategory` hears each category's draw (for the original tool's console lines).
+ */
+export function sampleByCategory(
+  groups: ReadonlyMap<string, readonly number[]>,
+  perCategory: number | undefined,
+  rng: NumpyGenerator,
+  onCategory?: (category: string, sampled: number, available: number) => void,
+): CategorySample {
+  const chosen: number[] = [];
+  const available: Record<string, number> = {};
+  const sampled: Record<string, number> = {};
+  for (const [k, list] of groups) {
+    const pick = perCategory === undefined ? list.map((_, i) => i) : sampleWithoutReplacement(list.length, perCategory, rng);
+    for (const p of pick) chosen.push(list[p]!);
+    available[k] = list.length;
+    sampled[k] = pick.length;
+    onCategory?.(k, pick.length, list.length);
+  }
+  chosen.sort((a, b) => a - b);
+  return { chosen, available, sampled };
 }
 
 /**
@@ -112,28 +198,8 @@ export async function loadDemonstrations(dir: string, opts: LoadOptions = {}): P
   log(`Loaded ${index.count} demonstrations`);
   log(`Available categories: ${formatCategories(index.categories)}`);
 
-  let chosen: number[];
-  if (k === undefined) {
-    chosen = Array.from({ length: index.count }, (_, i) => i);
-  } else {
-    const rng = new NumpyGenerator(seed);
-    const byCategory = new Map<number, number[]>();
-    for (let i = 0; i < index.count; i++) {
-      const a = index.action[i]!;
-      let list = byCategory.get(a);
-      if (!list) byCategory.set(a, (list = []));
-      list.push(i);
-    }
-    chosen = [];
-    for (const cat of [...byCategory.keys()].sort((a, b) => a - b)) {
-      const list = byCategory.get(cat)!;
-      const pick = sampleWithoutReplacement(list.length, k, rng);
-      for (const p of pick) chosen.push(list[p]!);
-      log(`Category '${cat}': sampled ${pick.length}/${list.length} samples`);
-    }
-    chosen.sort((a, b) => a - b);
-  }
-  const episodeSplit = splitEpisodes(index.episodes.length, opts.splits ?? { train: 0.8, validation: 0.1, test: 0.1 }, new NumpyGenerator(seed + 1));
+  const { chosen } = sampleByCategory(stepsByAction(index), k, new NumpyGenerator(seed), k === undefined ? undefined : (cat, n, of) => log(`Category '${cat}': sampled ${n}/${of} samples`));
+  const episodeSplit = splitEpisodes(index.episodes.length, opts.splits ?? DEFAULT_SPLIT_PLAN.fractions, new NumpyGenerator(seed + 1));
   opts.signal?.throwIfAborted();
   const records = readSteps(dataset, index, chosen);
   const train: StepRecord[] = [];

@@ -13,7 +13,6 @@ import {
   type FloatHint,
   pyJsonDumps,
   pyLiteralEval,
-  pyNumberStr,
   pyStr,
   pyStrip,
   pyTitle,
@@ -274,11 +273,6 @@ export function parseFieldValue(t: FieldType, value: unknown): unknown {
     }
   }
   return validateFieldValue(t, candidate);
-}
-
-/** Formats a number the way Python prints a value of this type (used by fakes and reports). */
-export function formatNumber(t: FieldType, n: number): string {
-  return pyNumberStr(n, t === "float");
 }
 
 /**

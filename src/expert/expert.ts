@@ -205,9 +205,4 @@ export class Expert {
   }
 }
 
-/** A one-line description of an action decision, for logs. */
-export function describeDecision(d: ExpertDecision): string {
-  return `${d.action} of {${d.optimalActions.join(",")}}${d.optimalExact ? "" : " (approx)"} — ${d.subgoal}`;
-}
-
 export type { ActionIndex };

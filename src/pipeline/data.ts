@@ -1,12 +1,33 @@
 /**
  * The pipeline's data, on the dataset layer (src/dataset): a collected dataset directory, stratified
  * sampling per category (the action, or the subgoal's verb for subgoal hints), a split by episode into
- * train / val / test (60 / 20 / 20 of the episodes, at least one episode each), and the DSPy examples
- * the agent learns from. The console lines are the original tool's.
+ * train / val / test, and the DSPy examples the agent learns from. The console lines are the original
+ * tool's.
+ *
+ * The split is the dataset layer's splitter with the pipeline's plan ({@link PIPELINE_SPLIT_PLAN}):
+ * 60 / 20 / 20 of the episodes, test dealt first, then val, at least one episode each, shuffled with
+ * seed + 1 — what the pipeline has always drawn, so earlier runs' splits are reproduced. (The dataset
+ * layer's own `loadDataset` defaults to 80 / 10 / 10, dealt train first.)
  */
 import { Example } from "../dspy/index.js";
 import { NumpyGenerator } from "../minigrid/rng.js";
-import { DatasetError, indexDataset, openDataset, readSteps, sampleWithoutReplacement, type StepRecord } from "../dataset/index.js";
+import {
+  DatasetError,
+  assignSplits,
+  formatCategories,
+  indexDataset,
+  openDataset,
+  parseEpisodeId,
+  readSteps,
+  sampleByCategory,
+  stepId,
+  stepsByAction,
+  episodeId,
+  type EpisodeId,
+  type SplitPlan,
+  type StepId,
+  type StepRecord,
+} from "../dataset/index.js";
 import { actionPhrase, subgoalCategory, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
 import { observationText } from "../agent/observation.js";
 
@@ -21,8 +42,8 @@ export interface SampledData {
   path: string;
   /** Steps in the dataset. */
   totalSteps: number;
-  /** Episodes in the dataset ("env|seed|episode"). */
-  episodes: string[];
+  /** Episodes in the dataset. */
+  episodes: EpisodeId[];
   envs: string[];
   /** Steps per category in the dataset. */
   available: Record<string, number>;
@@ -41,24 +62,12 @@ export interface Splits {
   by: "episode" | "step";
 }
 
-/** The key `env_id|seed|episode` that identifies an episode. */
-export function episodeKey(s: { env_id: string; seed: number; episode: number }): string {
-  return `${s.env_id}|${s.seed}|${s.episode}`;
-}
-
-export function stepId(s: StepRecord): string {
-  return `${s.env_id}/${s.seed}/${s.episode}/${s.step}`;
-}
+/** The id `env_id/seed/episode` of a step's episode (the dataset layer's {@link episodeId}). */
+export const episodeKey = episodeId;
 
 /** A step's category: its action index (as text) for action hints, its subgoal's verb for subgoal hints. */
 export function categoryOf(s: Pick<StepRecord, "action" | "subgoal">, hint: HintType): string {
   return hint === "subgoal" ? subgoalCategory(s.subgoal ?? "") : String(s.action);
-}
-
-function formatCategories(c: Record<string, number>): string {
-  return `{${Object.entries(c)
-    .map(([k, v]) => `'${k}': ${v}`)
-    .join(", ")}}`;
 }
 
 /**
@@ -70,18 +79,14 @@ export async function sampleDataset(path: string, hint: HintType, perCategory: n
   const ds = openDataset(path);
   const index = await indexDataset(ds);
   log(`✅ Loaded ${index.count} demonstrations (${index.episodes.length} episodes)`);
-  const envs = [...new Set(index.episodes.map((e) => e.split("|")[0]!))];
-  let byCategory = new Map<string, number[]>();
+  const envs = [...new Set(index.episodes.map((e) => parseEpisodeId(e).env_id))];
+  let byCategory: Map<string, number[]>;
   let all: StepRecord[] | null = null;
   if (hint === "action") {
-    for (let i = 0; i < index.count; i++) {
-      const k = String(index.action[i]);
-      let l = byCategory.get(k);
-      if (!l) byCategory.set(k, (l = []));
-      l.push(i);
-    }
+    byCategory = stepsByAction(index);
   } else {
     all = readSteps(ds, index, Array.from({ length: index.count }, (_, i) => i));
+    byCategory = new Map();
     all.forEach((s, i) => {
       if (!s.subgoal) return;
       const k = categoryOf(s, hint);
@@ -90,64 +95,59 @@ export async function sampleDataset(path: string, hint: HintType, perCategory: n
       l.push(i);
     });
     if (byCategory.size === 0) throw new DatasetError(`${path}: no step has a subgoal; use --hint-type action, or re-collect the dataset`);
+    byCategory = new Map([...byCategory].sort(([a], [b]) => a.localeCompare(b)));
   }
-  byCategory = new Map([...byCategory].sort(([a], [b]) => (hint === "action" ? Number(a) - Number(b) : a.localeCompare(b))));
   const available = Object.fromEntries([...byCategory].map(([k, v]) => [k, v.length]));
   log(`📊 Available categories: ${formatCategories(available)}`);
-  const rng = new NumpyGenerator(seed);
-  const chosen: number[] = [];
-  const sampled: Record<string, number> = {};
-  for (const [k, list] of byCategory) {
-    const pick = perCategory === undefined ? list.map((_, i) => i) : sampleWithoutReplacement(list.length, perCategory, rng);
-    if (pick.length === 0) throw new DatasetError(`category '${k}' has no samples`);
-    for (const p of pick) chosen.push(list[p]!);
-    sampled[k] = pick.length;
-    if (perCategory !== undefined) log(`  Category '${k}': sampled ${pick.length}/${list.length} samples`);
-  }
-  chosen.sort((a, b) => a - b);
+  const { chosen, sampled } = sampleByCategory(byCategory, perCategory, new NumpyGenerator(seed), (k, n, of) => {
+    if (n === 0) throw new DatasetError(`category '${k}' has no samples`);
+    if (perCategory !== undefined) log(`  Category '${k}': sampled ${n}/${of} samples`);
+  });
   const steps = all ? chosen.map((i) => all![i]!) : readSteps(ds, index, chosen);
   return { path, totalSteps: index.count, episodes: index.episodes, envs, available, sampled, steps };
 }
 
+/** The pipeline's split: 60 / 20 / 20, test dealt first, then val, at least one each (see the module comment). */
+export const PIPELINE_SPLIT_PLAN: SplitPlan = { fractions: { train: 0.6, validation: 0.2, test: 0.2 }, deal: ["test", "validation", "train"], atLeastOne: true };
+
+const SPLIT_OF = ["train", "val", "test"] as const;
+
 /**
- * Splits by episode (no episode in two splits): the sample's episodes are shuffled (seeded) and dealt
- * 20% to test, 20% to val (at least one each), the rest to train. With fewer than three episodes the
- * sample is split by step instead (and `by` says so).
+ * Splits by episode (no episode in two splits) with {@link PIPELINE_SPLIT_PLAN}, shuffled with
+ * `seed + 1`. With fewer than three episodes the sample is split by step instead (and `by` says so);
+ * the splits then list their steps in the shuffled order.
  */
 export function splitByEpisode(steps: readonly StepRecord[], seed: number): Splits {
-  const keys = [...new Set(steps.map(episodeKey))];
+  const keys = [...new Set(steps.map(episodeId))];
   const rng = new NumpyGenerator(seed + 1);
-  const shuffle = <T>(a: T[]): T[] => {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = rng.integers(0, i + 1);
-      [a[i], a[j]] = [a[j]!, a[i]!];
-    }
-    return a;
-  };
-  if (keys.length < 3) {
-    const s = shuffle([...steps]);
-    const nTest = Math.max(1, Math.round(s.length * 0.2));
-    const nVal = Math.max(1, Math.round(s.length * 0.2));
-    return { test: s.slice(0, nTest), val: s.slice(nTest, nTest + nVal), train: s.slice(nTest + nVal), by: "step" };
-  }
-  const order = shuffle(keys);
-  const nTest = Math.max(1, Math.round(order.length * 0.2));
-  const nVal = Math.max(1, Math.round(order.length * 0.2));
-  const where = new Map<string, "train" | "val" | "test">();
-  order.forEach((k, i) => where.set(k, i < nTest ? "test" : i < nTest + nVal ? "val" : "train"));
   const out: Splits = { train: [], val: [], test: [], by: "episode" };
-  for (const s of steps) out[where.get(episodeKey(s))!].push(s);
+  if (keys.length < 3) {
+    const { order, split } = assignSplits(steps.length, PIPELINE_SPLIT_PLAN, rng);
+    for (const i of order) out[SPLIT_OF[split[i]!]!].push(steps[i]!);
+    out.by = "step";
+    return out;
+  }
+  const { split } = assignSplits(keys.length, PIPELINE_SPLIT_PLAN, rng);
+  const where = new Map(keys.map((k, i) => [k, SPLIT_OF[split[i]!]!]));
+  for (const s of steps) out[where.get(episodeId(s))!].push(s);
   return out;
 }
 
-/** The labels an example carries besides the signature fields (read by the metrics and the report). */
+/**
+ * The labels an example carries besides the signature fields (read by the metrics, the evaluation and
+ * the report): the step's id and where it came from, the ground truth and its category.
+ */
 export interface ExampleLabels {
-  id: string;
+  id: StepId;
+  env_id: string;
+  seed: number;
+  episode: number;
+  step: number;
+  mission: string;
   gt_action: number;
   optimal_actions: number[];
   optimal_exact: boolean;
   category: string;
-  mission: string;
 }
 
 /** A step as a DSPy example: `observation` in, `primitive_action` (the phrase) or `subgoal` out, plus labels. */
@@ -156,11 +156,15 @@ export async function toExample(s: StepRecord, hint: HintType, encoding: Encodin
   const target = hint === "subgoal" ? { subgoal: s.subgoal } : { primitive_action: actionPhrase(s.action) };
   const labels: ExampleLabels = {
     id: stepId(s),
-    gt_action: s.action,
-    optimal_actions: [...(s.optimal_actions ?? [s.action])],
-    optimal_exact: Boolean(s.optimal_exact),
-    category: categoryOf(s, hint),
+    env_id: s.env_id,
+    seed: s.seed,
+    episode: s.episode,
+    step: s.step,
     mission: s.mission,
+    gt_action: s.action,
+    optimal_actions: [...s.optimal_actions],
+    optimal_exact: s.optimal_exact,
+    category: categoryOf(s, hint),
   };
   return new Example({ observation, ...target, ...labels }).withInputs("observation");
 }

@@ -12,7 +12,7 @@ import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, toExample } from "./data.js";
-import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
+import { evaluateExamples, type EvaluationReport } from "./evaluate-examples.js";
 import { Judge } from "./metrics.js";
 import { usageRecord } from "./report.js";
 import type { RoleUsage } from "./run-info.js";

@@ -35,7 +35,7 @@ import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
 import { Judge } from "./metrics.js";
-import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evaluate.js";
+import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evaluate-examples.js";
 import { evaluationLines, usageRecord, usageTable } from "./report.js";
 import type { DistillationSummary, OptimizationSummary, RunConfig, RunInfo } from "./run-info.js";
 
@@ -230,16 +230,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const ds = await sampleDataset(c.datasetPath, c.hintType, c.samplesPerCategory, c.seed, log);
   const sample = ds;
   log(`✅ Sampled ${ds.steps.length} balanced samples`);
-  const byId = new Map<Example, StepRecord>();
   const splits = splitByEpisode(ds.steps, c.seed);
-  const toEx = async (list: StepRecord[]) =>
-    Promise.all(
-      list.map(async (s) => {
-        const e = await toExample(s, c.hintType, c.encodingType, c.view);
-        byId.set(e, s);
-        return e;
-      }),
-    );
+  const toEx = async (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view)));
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testset = await toEx(splits.test);
@@ -407,11 +399,6 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       ...(hooks.progress ? { progress: hooks.progress } : {}),
       ...(signal ? { signal } : {}),
     });
-    for (const e of evaluation.examples) {
-      const ex = testset.find((x) => String(x.get("id")) === e.id);
-      const s = ex ? byId.get(ex) : undefined;
-      if (s) Object.assign(e, { env_id: s.env_id, seed: s.seed, episode: s.episode, step: s.step, mission: s.mission });
-    }
     for (const line of evaluationLines(evaluation, c.hintType)) log(line);
     timings["evaluate_s"] = secondsSince(t);
 

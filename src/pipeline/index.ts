@@ -29,7 +29,7 @@ export {
 } from "./config.js";
 export { sampleDataset, splitByEpisode, toExample, categoryOf, episodeKey, DatasetError, type StepRecord, type SampledData, type Splits } from "./data.js";
 export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./metrics.js";
-export { evaluateExamples, summarize, report, isFatalLMError, type EvaluationReport } from "./evaluate.js";
+export { evaluateExamples, summarize, report, isFatalLMError, type EvaluationReport } from "./evaluate-examples.js";
 export { usageTable, usageRecord, evaluationLines, table } from "./report.js";
 export type * from "./run-info.js";
 export { MinigridAgent } from "../agent/minigrid-agent.js";

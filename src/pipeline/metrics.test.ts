@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Example, FakeLM, Prediction } from "../dspy/index.js";
 import { Judge } from "./metrics.js";
-import { report } from "./evaluate.js";
+import { report } from "./evaluate-examples.js";
 
 const ex = (gt: number, optimal: number[], exact = true) =>
   new Example({ observation: "Mission: go\nW W", primitive_action: ["turn left", "turn right", "move forward"][gt], id: "E/0/0/1", gt_action: gt, optimal_actions: optimal, optimal_exact: exact, category: String(gt) }).withInputs("observation");

@@ -1,7 +1,7 @@
 /** Console output of a run: the header, the evaluation report, the LM usage table, the batch summary. */
 import type { UsageSnapshot, UsageTotals } from "../lm/index.js";
 import type { RoleUsage, ScoreSummary } from "./run-info.js";
-import type { EvaluationReport } from "./evaluate.js";
+import type { EvaluationReport } from "./evaluate-examples.js";
 import { actionPhrase } from "../agent/actions.js";
 
 /** A plain text table; numbers right-aligned. */

@@ -8,7 +8,7 @@ import { collectDataset } from "../dataset/index.js";
 import { ACTION_PHRASES, type ActionIndex } from "../minigrid/constants.js";
 import { Expert } from "../expert/index.js";
 import type { EvaluatedExample, RoleUsage, RunInfo, ScoreSummary, Verdict } from "../pipeline/run-info.js";
-import { summarize } from "../pipeline/evaluate.js";
+import { summarize } from "../pipeline/evaluate-examples.js";
 import type { PlayAgent } from "./agent-hook.js";
 import { parseStepLine, type StepRecord } from "./datasets.js";
 import { encode } from "../encoding/index.js";

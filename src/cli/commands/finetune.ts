@@ -3,7 +3,7 @@
  * flags and defaults plus gridtune's; `--config FILE` runs a YAML batch in the original schema.
  */
 import type { Command } from "commander";
-import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
+import { HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
 import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
 import { UserError } from "../../util/errors.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";

@@ -65,13 +65,6 @@ export function throwIfStopped(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason;
 }
 
-/** One signal that aborts when any of `signals` does. */
-export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}
-
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

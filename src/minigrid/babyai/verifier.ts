@@ -35,12 +35,7 @@ const WALL = OBJECT_TO_IDX.wall;
  * Python reads BABYAI_DONE_ACTIONS once, at import: when set (non-empty), an action instruction only
  * succeeds when the agent says `done` right after completing it, and a wrong `done` fails.
  */
-let useDoneActions = Boolean(process.env["BABYAI_DONE_ACTIONS"]);
-
-/** Turn the done-action mode on or off (Python's BABYAI_DONE_ACTIONS environment flag). */
-export function setUseDoneActions(on: boolean): void {
-  useDoneActions = on;
-}
+const useDoneActions = Boolean(process.env["BABYAI_DONE_ACTIONS"]);
 
 /** What instructions read from an env: the grid, the agent and the room a cell belongs to. */
 export interface InstrEnv {

@@ -1,5 +1,5 @@
 /**
- * Offline evaluation: the agent on held-out examples, judged by a metric; the summary the run record
+ * Offline evaluation of examples: the agent on held-out examples, judged by a metric; the summary the run record
  * and the console report (accuracy, exact matches, optimal alternatives, AI-assessed reasonable, per
  * category, confusion matrix).
  */
@@ -67,7 +67,7 @@ export async function evaluateExamples(program: Module, examples: readonly Examp
       const reasoning = prediction?.get("reasoning");
       out[i] = {
         id: String(ex.get("id") ?? i),
-        ...idParts(String(ex.get("id") ?? "")),
+        ...sourceOf(ex),
         observation: String(ex.get("observation") ?? ""),
         ground_truth: String(ex.get("primitive_action") ?? ex.get("subgoal") ?? ""),
         ground_truth_action: Number(ex.get("gt_action") ?? -1),
@@ -90,12 +90,17 @@ export async function evaluateExamples(program: Module, examples: readonly Examp
   return report(out);
 }
 
-function idParts(id: string): Pick<EvaluatedExample, "env_id" | "seed" | "episode" | "step" | "mission"> {
-  const parts = id.split("/");
-  const step = Number(parts.pop());
-  const episode = Number(parts.pop());
-  const seed = Number(parts.pop());
-  return { env_id: parts.join("/"), seed: Number.isFinite(seed) ? seed : 0, episode: Number.isFinite(episode) ? episode : 0, step: Number.isFinite(step) ? step : 0, mission: "" };
+/** Where an example came from: the step labels {@link toExample} gives it (empty / 0 for hand-made examples). */
+function sourceOf(ex: Example): Pick<EvaluatedExample, "env_id" | "seed" | "episode" | "step" | "mission"> {
+  const text = (k: string) => {
+    const v = ex.get(k);
+    return typeof v === "string" ? v : "";
+  };
+  const int = (k: string) => {
+    const v = ex.get(k);
+    return typeof v === "number" && Number.isInteger(v) ? v : 0;
+  };
+  return { env_id: text("env_id"), seed: int("seed"), episode: int("episode"), step: int("step"), mission: text("mission") };
 }
 
 /**
