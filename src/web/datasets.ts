@@ -1,44 +1,47 @@
 /**
  * Datasets on disk, as `gridtune collect` writes them: a directory holding `manifest.json`
  * (format `gridtune-dataset/1`), `episodes.jsonl` (one line an episode) and `steps.jsonl` (one line a
- * step). Read here with a small streaming reader so large datasets stay fast:
+ * step). The lines are read by the dataset layer (src/dataset: one parser, one default per field,
+ * the per-episode byte-range index for random access); this module caches what it read until the file
+ * changes and turns a bad file into a 422 naming the file and line.
  *
- * - the dataset list reads only manifests and episodes.jsonl (cached by file size and mtime);
- * - the first time an episode is opened, steps.jsonl is scanned once to index the byte ranges of each
- *   (env, seed, episode) — only the first bytes of each line are decoded — and every later episode is
- *   read straight from its byte range.
- *
- * The record types are the collector's (src/dataset/record.ts); this reader differs from
- * src/dataset's loader in what it indexes (byte ranges per episode, for random access from the browser).
+ * - the dataset list reads only manifests and episodes.jsonl;
+ * - the first time an episode is opened, steps.jsonl is scanned once for the byte ranges of each
+ *   episode, and every later episode is read straight from its ranges.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { DatasetDetail, DatasetSummary, EnvCount, EpisodeSummary, StepView } from "./api-types.js";
-import type { StepRecord } from "../dataset/record.js";
+import { DatasetError, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, readEpisodeFile, type StepRecord } from "../dataset/index.js";
+import { indexEpisodeRanges, readEpisodeSteps, type EpisodeRanges } from "../dataset/episode-index.js";
 import { HttpError } from "./http.js";
 import { redactSecrets } from "./redact.js";
 import { cachedFor, insideRoot, relId, walkDirs } from "./roots.js";
 
 export type { StepRecord };
 
-interface Segment {
-  start: number;
-  end: number;
-  count: number;
-  line: number;
-}
-
-interface StepIndex {
+interface StepIndex extends EpisodeRanges {
   size: number;
   mtimeMs: number;
-  episodes: Map<string, Segment[]>;
-  perCategory: Record<string, number>;
-  steps: number;
 }
 
-function episodeKey(envId: string, seed: number | string, episode: number | string): string {
-  return `${envId}\u0000${seed}\u0000${episode}`;
+/** A dataset layer error as a 422, its paths shown relative to the dataset directory. */
+function unprocessable<T>(dir: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DatasetError) throw new HttpError(422, e.message.split(`${dir}/`).join(""));
+    throw e;
+  }
+}
+
+async function unprocessableAsync<T>(dir: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof DatasetError) throw new HttpError(422, e.message.split(`${dir}/`).join(""));
+    throw e;
+  }
 }
 
 function fileStamp(path: string): { size: number; mtimeMs: number } | null {
@@ -52,10 +55,6 @@ function fileStamp(path: string): { size: number; mtimeMs: number } | null {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 /**
@@ -72,35 +71,6 @@ function manifestCategories(m: Record<string, unknown>): Record<string, number> 
     }
   }
   return null;
-}
-
-function readEpisodes(path: string): EpisodeSummary[] {
-  const text = readFileSync(path, "utf8");
-  const out: EpisodeSummary[] = [];
-  let lineNo = 0;
-  for (const line of text.split("\n")) {
-    lineNo++;
-    if (line.trim() === "") continue;
-    let r: unknown;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      throw new HttpError(422, `${basename(path)} line ${lineNo} is not valid JSON`);
-    }
-    if (!isRecord(r) || typeof r.env_id !== "string" || num(r.seed) === null || num(r.episode) === null) {
-      throw new HttpError(422, `${basename(path)} line ${lineNo} lacks env_id, seed or episode`);
-    }
-    out.push({
-      index: out.length,
-      env_id: r.env_id,
-      seed: r.seed as number,
-      episode: r.episode as number,
-      length: num(r.length) ?? 0,
-      success: r.success === true,
-      return: num(r.return) ?? 0,
-    });
-  }
-  return out;
 }
 
 /** One dataset directory. Everything is read lazily and cached until its file changes. */
@@ -124,13 +94,13 @@ export class Dataset {
   }
 
   get manifestPath(): string {
-    return join(this.dir, "manifest.json");
+    return join(this.dir, MANIFEST_FILE);
   }
   get episodesPath(): string {
-    return join(this.dir, "episodes.jsonl");
+    return join(this.dir, EPISODES_FILE);
   }
   get stepsPath(): string {
-    return join(this.dir, "steps.jsonl");
+    return join(this.dir, STEPS_FILE);
   }
 
   manifest(): Record<string, unknown> {
@@ -154,7 +124,9 @@ export class Dataset {
     if (!st) throw new HttpError(404, `dataset '${this.id}' has no episodes.jsonl`);
     const stamp = `${st.size}:${st.mtimeMs}`;
     if (this.episodesCache?.stamp === stamp) return this.episodesCache.value;
-    const value = readEpisodes(this.episodesPath);
+    const value = unprocessable(this.dir, () => readEpisodeFile(this.episodesPath)).map(
+      (r, index): EpisodeSummary => ({ index, env_id: r.env_id, seed: r.seed, episode: r.episode, length: r.length, success: r.success, return: r.return }),
+    );
     this.episodesCache = { stamp, value };
     return value;
   }
@@ -196,7 +168,7 @@ export class Dataset {
     if (!st) throw new HttpError(404, `dataset '${this.id}' has no steps.jsonl`);
     if (this.index && this.index.size === st.size && this.index.mtimeMs === st.mtimeMs) return this.index;
     if (!this.indexing) {
-      this.indexing = buildStepIndex(this.stepsPath, st).finally(() => {
+      this.indexing = unprocessableAsync(this.dir, async () => ({ ...(await indexEpisodeRanges(this.stepsPath, st.size)), ...st })).finally(() => {
         this.indexing = null;
       });
     }
@@ -214,25 +186,7 @@ export class Dataset {
   /** Every step record of one episode, in step order. */
   async episodeSteps(e: { env_id: string; seed: number; episode: number }): Promise<StepRecord[]> {
     const idx = await this.stepIndex();
-    const segs = idx.episodes.get(episodeKey(e.env_id, e.seed, e.episode));
-    if (!segs) return [];
-    const records: StepRecord[] = [];
-    const fh = await open(this.stepsPath, "r");
-    try {
-      for (const seg of segs) {
-        const buf = Buffer.allocUnsafe(seg.end - seg.start);
-        await fh.read(buf, 0, buf.length, seg.start);
-        let lineNo = seg.line;
-        for (const line of buf.toString("utf8").split("\n")) {
-          if (line.trim() === "") continue;
-          records.push(parseStepLine(line, lineNo++));
-        }
-      }
-    } finally {
-      await fh.close();
-    }
-    records.sort((a, b) => a.step - b.step);
-    return records;
+    return unprocessableAsync(this.dir, () => readEpisodeSteps(this.stepsPath, idx, e));
   }
 
   /** One step record, or null when the dataset has no such step. */
@@ -240,43 +194,6 @@ export class Dataset {
     const steps = await this.episodeSteps({ env_id: envId, seed, episode });
     return steps.find((s) => s.step === step) ?? null;
   }
-}
-
-/** A step line parsed and checked; a bad line is a 422 naming the line. */
-export function parseStepLine(line: string, lineNo: number): StepRecord {
-  let r: unknown;
-  try {
-    r = JSON.parse(line);
-  } catch {
-    throw new HttpError(422, `steps.jsonl line ${lineNo} is not valid JSON`);
-  }
-  if (!isRecord(r)) throw new HttpError(422, `steps.jsonl line ${lineNo} is not a JSON object`);
-  const need: [string, string][] = [
-    ["env_id", "string"],
-    ["seed", "number"],
-    ["episode", "number"],
-    ["step", "number"],
-    ["width", "number"],
-    ["height", "number"],
-    ["agent_dir", "number"],
-    ["action", "number"],
-  ];
-  for (const [k, t] of need) {
-    if (typeof r[k] !== t) throw new HttpError(422, `steps.jsonl line ${lineNo}: '${k}' must be a ${t}`);
-  }
-  for (const k of ["agent_pos", "image", "grid"]) {
-    if (!Array.isArray(r[k])) throw new HttpError(422, `steps.jsonl line ${lineNo}: '${k}' must be an array`);
-  }
-  const rec = r as unknown as StepRecord;
-  rec.mission = typeof r.mission === "string" ? r.mission : "";
-  rec.optimal_actions = Array.isArray(r.optimal_actions) ? (r.optimal_actions as StepRecord["optimal_actions"]) : [];
-  rec.optimal_exact = r.optimal_exact !== false;
-  rec.subgoal = typeof r.subgoal === "string" ? r.subgoal : "";
-  rec.reward = num(r.reward) ?? 0;
-  rec.terminated = r.terminated === true;
-  rec.truncated = r.truncated === true;
-  rec.carrying = Array.isArray(r.carrying) ? (r.carrying as [string, string]) : null;
-  return rec;
 }
 
 /** What the browser needs of a step (no image or grid arrays). */
@@ -297,78 +214,6 @@ export function stepView(r: StepRecord): StepView {
     terminated: r.terminated,
     truncated: r.truncated,
   };
-}
-
-const KEY_PREFIX_BYTES = 512;
-const ENV_RE = /"env_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
-const SEED_RE = /"seed"\s*:\s*(-?\d+)/;
-const EPISODE_RE = /"episode"\s*:\s*(-?\d+)/;
-const ACTION_NEEDLE = Buffer.from('"action":');
-
-/** Scan steps.jsonl once: for each line only its key (from the first bytes) and its action. */
-async function buildStepIndex(path: string, st: { size: number; mtimeMs: number }): Promise<StepIndex> {
-  const episodes = new Map<string, Segment[]>();
-  const perCategory: Record<string, number> = {};
-  let steps = 0;
-  let lineNo = 0;
-  let last: Segment | null = null;
-  let lastKey = "";
-
-  const handle = (buf: Buffer, s: number, e: number, abs: number, absEnd: number) => {
-    lineNo++;
-    let end = e;
-    if (end > s && buf[end - 1] === 13) end--;
-    if (end <= s) return;
-    const prefix = buf.toString("utf8", s, Math.min(end, s + KEY_PREFIX_BYTES));
-    const env = ENV_RE.exec(prefix);
-    const seed = SEED_RE.exec(prefix);
-    const ep = EPISODE_RE.exec(prefix);
-    let key: string;
-    if (env && seed && ep) {
-      key = episodeKey(JSON.parse(`"${env[1]}"`) as string, seed[1]!, ep[1]!);
-    } else {
-      const r = parseStepLine(buf.toString("utf8", s, end), lineNo);
-      key = episodeKey(r.env_id, r.seed, r.episode);
-    }
-    const line = buf.subarray(s, end);
-    const at = line.indexOf(ACTION_NEEDLE);
-    if (at >= 0) {
-      let k = at + ACTION_NEEDLE.length;
-      while (line[k] === 32) k++;
-      const d = line[k]! - 48;
-      if (d >= 0 && d <= 9) perCategory[String(d)] = (perCategory[String(d)] ?? 0) + 1;
-    }
-    steps++;
-    if (last && lastKey === key && last.end === abs) {
-      last.end = absEnd;
-      last.count++;
-      return;
-    }
-    const seg: Segment = { start: abs, end: absEnd, count: 1, line: lineNo };
-    const list = episodes.get(key);
-    if (list) list.push(seg);
-    else episodes.set(key, [seg]);
-    last = seg;
-    lastKey = key;
-  };
-
-  let carry: Buffer = Buffer.alloc(0);
-  let base = 0;
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, end: st.size - 1 });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      handle(buf, start, nl, base + start, base + nl + 1);
-      start = nl + 1;
-    }
-    carry = buf.subarray(start);
-    base += start;
-  }
-  if (carry.length > 0) handle(carry, 0, carry.length, base, base + carry.length);
-  return { size: st.size, mtimeMs: st.mtimeMs, episodes, perCategory, steps };
 }
 
 /** Every dataset under the --datasets directory (the directory itself may be one). */

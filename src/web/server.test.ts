@@ -309,7 +309,7 @@ describe("dashboard API", () => {
     const d = join(dir, "datasets", "corrupt");
     await collectFixture(d, { envIds: ["MiniGrid-Empty-5x5-v0"], seeds: [9], episodes: 1 });
     appendFileSync(join(d, "steps.jsonl"), '{"env_id":"MiniGrid-Empty-5x5-v0","seed":9,"episode":0,"step":99,"broken\n');
-    await expectError(get("/api/datasets/corrupt/episodes/0"), 422, /steps\.jsonl line \d+ is not valid JSON/);
+    await expectError(get("/api/datasets/corrupt/episodes/0"), 422, /steps\.jsonl:\d+: corrupt JSON line/);
     assert.equal((await get("/api/datasets/small/episodes/0")).status, 200);
     rmSync(d, { recursive: true });
   });

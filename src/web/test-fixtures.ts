@@ -10,17 +10,18 @@ import { Expert } from "../expert/index.js";
 import type { EvaluatedExample, RoleUsage, RunInfo, ScoreSummary, Verdict } from "../pipeline/run-info.js";
 import { summarize } from "../pipeline/evaluate-examples.js";
 import type { PlayAgent } from "./agent-hook.js";
-import { parseStepLine, type StepRecord } from "./datasets.js";
+import { parseStepLine, type StepRecord } from "../dataset/index.js";
 import { encode } from "../encoding/index.js";
 
 /** A small dataset collected by the real collector (`gridtune collect`), and its step records. */
 export async function collectFixture(out: string, opts: { envIds: string[]; seeds: number[]; episodes: number }): Promise<{ steps: StepRecord[] }> {
   mkdirSync(dirname(out), { recursive: true });
   await collectDataset({ ...opts, out });
-  const steps = readFileSync(join(out, "steps.jsonl"), "utf8")
+  const path = join(out, "steps.jsonl");
+  const steps = readFileSync(path, "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
-    .map((l, k) => parseStepLine(l, k + 1));
+    .map((l, k) => parseStepLine(l, { path, line: k + 1 }));
   return { steps };
 }
 
