@@ -2,21 +2,22 @@
 /** `gridtune` — the CLI: a thin shell over the library; each command lives in ./commands/. */
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";
-import { formatCliError } from "./format-error.js";
+import { describeError } from "../util/errors.js";
+import { GRIDTUNE_VERSION } from "../util/version.js";
 
 const program = new Command();
 program
   .name("gridtune")
   .description("Train LLM agents for Minigrid grid worlds: seed-exact envs, optimal experts, text encodings, prompt optimization.")
-  .version("0.1.0")
+  .version(GRIDTUNE_VERSION)
   .showSuggestionAfterError(true)
   .exitOverride();
 for (const register of COMMANDS) register(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  const { message, code } = formatCliError(e);
-  process.stderr.write(`error: ${message}\n`);
+  const { message, exitCode, expected } = describeError(e);
+  process.stderr.write(`error: ${message}${expected ? "" : " (unexpected; set GRIDTUNE_DEBUG=1 for the stack)"}\n`);
   if (process.env.GRIDTUNE_DEBUG) console.error(e);
-  process.exit(code);
+  process.exit(exitCode);
 });

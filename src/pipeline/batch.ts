@@ -4,7 +4,7 @@
  * ends the batch. The whole file is validated (with key paths) before the first run starts.
  */
 import { UserError } from "../util/errors.js";
-import { formatCliErrorMessage } from "./errors.js";
+import { describeError } from "../util/errors.js";
 import { loadBatchConfig, resolveConfig, type FinetuneConfig } from "./config.js";
 import { finetune, type FinetuneHooks, type FinetuneResult } from "./finetune.js";
 import { table } from "./report.js";
@@ -63,7 +63,7 @@ export async function runBatch(file: string, overrides: Partial<FinetuneConfig>,
       log(`✅ Successfully fine-tuned: ${e.name}`);
     } catch (err) {
       if (hooks.signal?.aborted) throw err;
-      const message = formatCliErrorMessage(err);
+      const message = describeError(err).message;
       runs.push({ name: e.name, status: "failed", accuracy: null, program: null, info: null, error: message, seconds: (performance.now() - t0) / 1000, calls: 0, cost_usd: 0 });
       log(`❌ Fine-tuning failed for ${e.name}: ${message}`);
     }

@@ -35,6 +35,8 @@ import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
 import { Judge } from "./metrics.js";
+import { RUN_FORMAT, runFiles } from "./run-files.js";
+import { GRIDTUNE_VERSION } from "../util/version.js";
 import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evaluate-examples.js";
 import { evaluationLines, usageRecord, usageTable } from "./report.js";
 import type { DistillationSummary, OptimizationSummary, RunConfig, RunInfo } from "./run-info.js";
@@ -66,23 +68,7 @@ export type FinetuneResult = RunInfo & { files: { program: string | null; info: 
 
 const FINETUNE_PROVIDERS = new Set(["openai", "openai-compatible"]);
 
-/** gridtune's version from package.json. */
-export function gridtuneVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, "package.json");
-    if (existsSync(p)) {
-      try {
-        const pkg = JSON.parse(readFileSync(p, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "gridtune") return pkg.version ?? "0.0.0";
-      } catch {
-        /* keep looking */
-      }
-    }
-    dir = dirname(dir);
-  }
-  return "0.0.0";
-}
+export { gridtuneVersion } from "../util/version.js";
 
 /** `20250623_211605`. */
 export function timestampOf(d: Date): string {
@@ -284,7 +270,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
 
   const specsForInfo = runConfig(c, specs);
   const baseInfo = {
-    format: "gridtune-run/1" as const,
+    format: RUN_FORMAT,
     config: specsForInfo,
     dataset: {
       path: c.datasetPath,
@@ -407,8 +393,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     const now = (hooks.now ?? (() => new Date()))();
     const name = modelName(c.studentModel, c.hintType, c.encodingType, timestampOf(now));
     const out = resolve(c.outputDir);
-    const programPath = join(out, `${name}.json`);
-    const infoPath = join(out, `${name}_info.json`);
+    const { program: programPath, info: infoPath } = runFiles(out, name);
     finetuned.meta = { student_model: specs.student.id, teacher_model: specs.teacher.id, model_name: name };
     let saved = false;
     let saveError: string | null = null;
@@ -507,7 +492,7 @@ export function versions(): Record<string, string> {
     /* optional */
   }
   return {
-    gridtune: gridtuneVersion(),
+    gridtune: GRIDTUNE_VERSION,
     node: process.version,
     dspy_compat: DEPENDENCY_VERSIONS.dspy,
     ...(llama ? { "node-llama-cpp": llama } : {}),

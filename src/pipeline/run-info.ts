@@ -2,7 +2,9 @@
  * The run record a fine-tuning run writes as `<output-dir>/<model_name>_info.json` (format
  * `gridtune-run/1`). The pipeline writes it; `gridtune serve` and `gridtune evaluate` read it.
  * No secrets ever appear here: API keys and base-URL credentials are stripped from `config`.
+ * File names and the format id: ./run-files.ts.
  */
+import type { RUN_FORMAT } from "./run-files.js";
 
 /** How one evaluated example was judged by the metric. */
 export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
@@ -84,7 +86,7 @@ export interface RoleUsage {
  * configuration, dataset, results, examples, the program, usage, timings and versions.
  */
 export interface RunInfo {
-  format: "gridtune-run/1";
+  format: typeof RUN_FORMAT;
   model_name: string;
   created_at: string;
   status: "completed" | "failed" | "stopped";

@@ -1,18 +1,17 @@
 /**
  * Run records on disk: every `<model_name>_info.json` under the --runs directory (format
- * `gridtune-run/1`, schema in src/pipeline/run-info.ts). Records are read on demand, cached until the
- * file changes, and pass through `redactSecrets` before anything reaches the browser.
+ * `gridtune-run/1`, schema in src/pipeline/run-info.ts), found and read with the pipeline's
+ * src/pipeline/run-files.ts. Records are read on demand, cached until the file changes, and pass
+ * through `redactSecrets` before anything reaches the browser.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { RUN_INFO_SUFFIX, RunRecordError, modelNameOfRecord, readRunRecord } from "../pipeline/run-files.js";
 import type { ExampleView, Page, RunDetail, RunRow, RunSortKey, Verdict } from "./api-types.js";
 import { checkId, type DatasetStore } from "./datasets.js";
 import { HttpError } from "./http.js";
 import { redactSecrets } from "./redact.js";
 import { cachedFor, insideRoot, relId, walkDirs } from "./roots.js";
 import { join } from "node:path";
-
-export const RUN_FORMAT = "gridtune-run/1";
-const INFO_SUFFIX = "_info.json";
 
 type Json = Record<string, unknown>;
 
@@ -59,12 +58,12 @@ export class RunStore {
     const found = new Map<string, string>();
     if (this.root === null) return found;
     const files = walkDirs(this.root, { maxDepth: 4, maxResults: 20_000 }, (dir, entries) =>
-      entries.filter((e) => e.name.endsWith(INFO_SUFFIX) && e.name.length > INFO_SUFFIX.length && (e.isFile() || e.isSymbolicLink())).map((e) => join(dir, e.name)),
+      entries.filter((e) => modelNameOfRecord(e.name) !== null && (e.isFile() || e.isSymbolicLink())).map((e) => join(dir, e.name)),
     );
     for (const f of files) {
       if (!insideRoot(this.root, f)) continue;
       const rel = relId(this.root, f);
-      found.set(rel.slice(0, -INFO_SUFFIX.length), f);
+      found.set(rel.slice(0, -RUN_INFO_SUFFIX.length), f);
     }
     return found;
   }
@@ -79,15 +78,13 @@ export class RunStore {
     const stamp = `${st.size}:${st.mtimeMs}`;
     const hit = this.cache.get(id);
     if (hit && hit.stamp === stamp && hit.run.path === path) return hit.run;
-    let raw: unknown;
+    let raw: Json;
     try {
-      raw = JSON.parse(readFileSync(path, "utf8"));
+      raw = readRunRecord(path);
     } catch (e) {
-      throw new HttpError(422, `run '${id}': ${id}${INFO_SUFFIX} is not valid JSON (${(e as Error).message})`);
-    }
-    if (!isRecord(raw)) throw new HttpError(422, `run '${id}': ${id}${INFO_SUFFIX} is not a JSON object`);
-    if (raw.format !== RUN_FORMAT) {
-      throw new HttpError(422, `run '${id}': format is ${JSON.stringify(raw.format ?? null)}, expected '${RUN_FORMAT}'`);
+      // The message names the file relative to the runs directory (no server paths reach the browser).
+      if (e instanceof RunRecordError) throw new HttpError(422, `run '${id}': ${e.message.split(path).join(relId(this.root!, path))}`);
+      throw e;
     }
     const info = redactSecrets(raw);
     const examples = Array.isArray(info.examples) ? (info.examples as unknown[]).filter(isRecord) : [];
@@ -101,7 +98,7 @@ export class RunStore {
     if (this.root === null) throw new HttpError(404, "no runs directory: start gridtune serve with --runs DIR");
     checkId(id, "run");
     const path = this.discover().get(id) ?? this.walk().get(id);
-    if (!path) throw new HttpError(404, `unknown run '${id}' (no ${id}${INFO_SUFFIX} under ${this.root})`);
+    if (!path) throw new HttpError(404, `unknown run '${id}' (no ${id}${RUN_INFO_SUFFIX} under ${this.root})`);
     return this.loadPath(id, path);
   }
 

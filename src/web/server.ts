@@ -17,6 +17,7 @@ import { envRegistration, listEnvIds } from "../minigrid/registry.js";
 import type { PlayAgent } from "./agent-hook.js";
 import { RUN_SORT_KEYS, type EnvListItem, type EpisodeDetail, type ServerInfo } from "./api-types.js";
 import { DatasetStore, stepView } from "./datasets.js";
+import { GRIDTUNE_VERSION } from "../util/version.js";
 import { encodingsOf } from "./encodings.js";
 import { HttpError, pathIndex, queryEnum, queryInt, queryText, readJsonBody, sendBytes, sendJson } from "./http.js";
 import { PlaySessions } from "./play.js";
@@ -47,13 +48,6 @@ export interface DashboardOptions {
 /** dist/web, from dist/src/web/server.js. */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL("../../web/", import.meta.url));
 
-const VERSION = (() => {
-  try {
-    return (JSON.parse(readFileSync(fileURLToPath(new URL("../../../package.json", import.meta.url)), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-})();
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -117,7 +111,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
 
   get("info", (_req, res) => {
     const info: ServerInfo = {
-      version: VERSION,
+      version: GRIDTUNE_VERSION,
       runs_dir: runs.root,
       datasets_dir: datasets.root,
       agent: agent ? { name: agent.name } : null,
