@@ -26,7 +26,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { LLMTestServer, type TestChatRequest } from "../src/testing/llm-test-server.js";
-import { collectTinyDataset, dspyReply } from "../src/pipeline/test-support.js";
+import { dspyReply } from "../src/testing/dspy-replies.js";
+import { collectDataset } from "../src/dataset/collect.js";
 import type { RunInfo } from "../src/pipeline/run-info.js";
 import type { FinetuneConfig } from "../src/pipeline/config.js";
 
@@ -139,7 +140,8 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
   const concurrency = options.concurrency ?? 4;
   const root = mkdtempSync(join(tmpdir(), "gridtune-bench-pipeline-"));
   try {
-    const dataset = collectTinyDataset(join(root, "ds"), { envs: ["MiniGrid-Empty-5x5-v0", "BabyAI-GoToObj-v0", "MiniGrid-DoorKey-5x5-v0"], seeds: [0, 1, 2, 3], episodes: options.episodes ?? 3 });
+    const dataset = join(root, "ds");
+    collectDataset({ envIds: ["MiniGrid-Empty-5x5-v0", "BabyAI-GoToObj-v0", "MiniGrid-DoorKey-5x5-v0"], seeds: [0, 1, 2, 3], episodes: options.episodes ?? 3, out: dataset });
     const intervals: [number, number][] = [];
     const server = await LLMTestServer.start({
       delayMs: delay,

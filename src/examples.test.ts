@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LLMTestServer } from "./testing/llm-test-server.js";
-import { dspyReply } from "./pipeline/test-support.js";
+import { dspyReply } from "./testing/dspy-replies.js";
 import { MinigridAgent, lm } from "./index.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));

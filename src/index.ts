@@ -117,7 +117,7 @@ export {
   type ImageFileOptions,
 } from "./minigrid/render/index.js";
 export { HintWrapper, NO_ACTION_HINT, NO_SUBGOAL_HINT, type HintAgent, type HintWrapperOptions, type HintedObservation } from "./rl/hint-wrapper.js";
-export { rollout, expertSteps, type RolloutAgent, type RolloutOptions, type RolloutResult, type EpisodeOutcome } from "./rl/rollout.js";
+export { rollout, expertSteps, type RolloutAgent, type RolloutOptions, type RolloutResult, type EpisodeOutcome } from "./agent/rollout.js";
 
 // ───────────────────────────── 2. The expert ─────────────────────────────
 

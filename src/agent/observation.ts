@@ -21,19 +21,36 @@ export async function observationText(step: StepLike, type: EncodingType, view: 
   return text;
 }
 
-/** A live env's current state as a step record (what the collector would have written for it). */
-export function stepFromEnv(env: MiniGridEnv): StepLike {
-  const obs = env.genObs();
+/** Where a live env's agent stands, in the step record's fields (shared by {@link stepFromEnv} and the dashboard's play state). */
+export interface LiveAgentState {
+  mission: string;
+  step: number;
+  agent_pos: [number, number];
+  agent_dir: number;
+  /** [type, color] of the carried object, or null. */
+  carrying: [string, string] | null;
+}
+
+/** The mission, step count, agent position/direction and carried object of a live env. */
+export function liveAgentState(env: MiniGridEnv): LiveAgentState {
   const c = env.carrying;
   return {
-    env_id: env.envId,
-    step: env.stepCount,
     mission: env.mission,
-    width: env.width,
-    height: env.height,
+    step: env.stepCount,
     agent_pos: [env.agentPos[0], env.agentPos[1]],
     agent_dir: env.agentDir,
     carrying: c ? [c.type, c.color] : null,
+  };
+}
+
+/** A live env's current state as a step record (what the collector would have written for it). */
+export function stepFromEnv(env: MiniGridEnv): StepLike {
+  const obs = env.genObs();
+  return {
+    env_id: env.envId,
+    ...liveAgentState(env),
+    width: env.width,
+    height: env.height,
     image: Array.from(obs.image),
     grid: Array.from(env.grid.encode()),
   };

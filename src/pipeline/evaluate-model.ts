@@ -9,7 +9,7 @@ import { UserError } from "../util/errors.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { disposeLMs, roleLM, roleSpec } from "../agent/lms.js";
 import { makeEnv } from "../minigrid/registry.js";
-import { rollout, type RolloutResult } from "../rl/rollout.js";
+import { rollout, type RolloutResult } from "../agent/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, toExample } from "./data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate-examples.js";

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
 import type { RunInfo } from "./run-info.js";
-import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
+import { collectTinyDataset, runCli } from "./pipeline.test-util.js";
+import { dspyReply } from "../testing/dspy-replies.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-e2e-"));
 const dataset = join(root, "ds");

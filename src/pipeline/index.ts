@@ -3,7 +3,7 @@
  * over it.
  *
  * ```ts
- * import { finetune, evaluate, MinigridAgent, Judge, HintWrapper, rollout } from "gridtune";
+ * import { finetune, evaluate, MinigridAgent, Judge, rollout } from "gridtune";
  * const info = await finetune({ datasetPath: "datasets/small", studentModel: "ollama/llama3.2:3b" }, { signal, progress });
  * const agent = await MinigridAgent.load(info.files.program!);
  * ```
@@ -33,5 +33,4 @@ export { evaluateExamples, summarize, report, isFatalLMError, type EvaluationRep
 export { usageTable, usageRecord, evaluationLines, table } from "./report.js";
 export type * from "./run-info.js";
 export { MinigridAgent } from "../agent/minigrid-agent.js";
-export { HintWrapper } from "../rl/hint-wrapper.js";
-export { rollout } from "../rl/rollout.js";
+export { rollout } from "../agent/rollout.js";

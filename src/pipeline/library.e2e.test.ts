@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { finetune, modelName, timestampOf } from "./index.js";
-import { collectTinyDataset, dspyReply } from "./test-support.js";
+import { collectTinyDataset } from "./pipeline.test-util.js";
+import { dspyReply } from "../testing/dspy-replies.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-lib-"));

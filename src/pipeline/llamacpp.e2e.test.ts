@@ -14,7 +14,7 @@ import { Example, Prediction } from "../dspy/index.js";
 import { UsageTracker, lm, type ManagedLM } from "../lm/index.js";
 import { Judge } from "./metrics.js";
 import type { RunInfo } from "./run-info.js";
-import { collectTinyDataset, runCli } from "./test-support.js";
+import { collectTinyDataset, runCli } from "./pipeline.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-llama-e2e-"));
 const dataset = join(root, "ds");

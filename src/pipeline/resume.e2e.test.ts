@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { RunInfo } from "./run-info.js";
-import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
+import { collectTinyDataset, runCli } from "./pipeline.test-util.js";
+import { dspyReply } from "../testing/dspy-replies.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-resume-"));
 const dataset = join(root, "ds");

@@ -13,7 +13,7 @@ import { LLMTestServer } from "../testing/llm-test-server.js";
 import { writeTinyGguf } from "../testing/tiny-gguf.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { runStartJob, START_ENVS } from "./start-job.js";
-import { dspyReply } from "./test-support.js";
+import { dspyReply } from "../testing/dspy-replies.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-start-job-"));

@@ -1,3 +1,3 @@
-/** RL-side uses of a trained agent: the hint wrapper for RL training and closed-loop rollouts. */
+/** RL-side uses of a trained agent: the hint wrapper for RL training, and the agent layer's closed-loop rollouts re-exported. */
 export { HintWrapper, NO_ACTION_HINT, NO_SUBGOAL_HINT, type HintAgent, type HintWrapperOptions, type HintedObservation } from "./hint-wrapper.js";
-export { rollout, expertSteps, type RolloutAgent, type RolloutOptions, type RolloutResult, type EpisodeOutcome } from "./rollout.js";
+export { rollout, expertSteps, type RolloutAgent, type RolloutOptions, type RolloutResult, type EpisodeOutcome } from "../agent/rollout.js";

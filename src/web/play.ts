@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { isActionIndex } from "../minigrid/constants.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { envRegistration, makeEnv } from "../minigrid/registry.js";
+import { liveAgentState } from "../agent/observation.js";
 import type { PlayState } from "./api-types.js";
 import { HttpError } from "./http.js";
 
@@ -104,12 +105,8 @@ function stateOf(s: Session): PlayState {
     id: s.id,
     env_id: s.envId,
     seed: s.seed,
-    mission: env.mission,
-    step: env.stepCount,
+    ...liveAgentState(env),
     max_steps: env.maxSteps,
-    agent_pos: [env.agentPos[0], env.agentPos[1]],
-    agent_dir: env.agentDir,
-    carrying: env.carrying ? [env.carrying.type, env.carrying.color] : null,
     reward: s.reward,
     return: s.ret,
     terminated: s.terminated,

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeTinyGguf } from "../../testing/tiny-gguf.js";
-import { runCli } from "../../pipeline/test-support.js";
+import { runCli } from "../../pipeline/pipeline.test-util.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-start-"));
 const model = join(root, "tiny.gguf");

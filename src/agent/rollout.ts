@@ -8,7 +8,7 @@ import { Expert } from "../expert/index.js";
 import { makeEnv } from "../minigrid/registry.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import type { ProgressCallback } from "../util/progress.js";
-import type { AgentAdvice } from "../agent/minigrid-agent.js";
+import type { AgentAdvice } from "./minigrid-agent.js";
 import type { CallOptions } from "../dspy/index.js";
 
 /**
