@@ -77,7 +77,7 @@ export {
 } from "./minigrid/minigrid-env.js";
 export { RoomGrid, Room, type RoomGridOptions, type ObjKind } from "./minigrid/roomgrid.js";
 export { Grid } from "./minigrid/grid.js";
-export { WorldObj, Goal, Floor, Lava, Wall, Door, Key, Ball, Box, type Point, type ToggleContext } from "./minigrid/world-object.js";
+export { WorldObj, Goal, Floor, Lava, Wall, Door, Key, Ball, Box, type DoorOptions, type Point, type ToggleContext } from "./minigrid/world-object.js";
 export {
   Actions,
   ACTION_NAMES,

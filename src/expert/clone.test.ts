@@ -7,7 +7,7 @@ import { cloneEnv } from "./env-model.js";
 
 test("deepClone keeps prototypes, cycles, and every identity relation inside the copy", () => {
   const key = new Key("yellow");
-  const door = new Door("yellow", false, true);
+  const door = new Door("yellow", { isLocked: true });
   const world = { cells: [key, null, door], target: key, doors: new Map([["d", door]]), set: new Set([door]), buf: new Uint8Array([1, 2]), self: null as unknown };
   world.self = world;
   const c = deepClone(world);

@@ -175,7 +175,7 @@ export abstract class RoomGrid extends MiniGridEnv {
     const isLocked = locked ?? this.randBool();
     if (room.doors[idx] !== null) throw new PlacementError("door already exists");
     room.locked = isLocked;
-    const door = new Door(c, false, isLocked);
+    const door = new Door(c, { isLocked });
     const pos = room.doorPos[idx]!;
     this.grid.set(pos[0], pos[1], door);
     door.curPos = pos;

@@ -84,7 +84,7 @@ export abstract class WorldObj {
       case "box":
         return new Box(color);
       case "door":
-        return new Door(color, state === 0, state === 2);
+        return new Door(color, { isOpen: state === 0, isLocked: state === 2 });
       case "goal":
         return new Goal();
       case "lava":
@@ -146,13 +146,21 @@ export class Wall extends WorldObj {
 }
 
 /** A door: open, closed or locked; a locked door opens with the key of its colour. */
+/** Options of a {@link Door}, by name as Python passes them (`Door(color, is_open=…, is_locked=…)`). */
+export interface DoorOptions {
+  /** Default false. */
+  isOpen?: boolean;
+  /** Default false; a locked door opens only with a key of its colour. */
+  isLocked?: boolean;
+}
+
 export class Door extends WorldObj {
-  constructor(
-    color: Color,
-    public isOpen = false,
-    public isLocked = false,
-  ) {
+  isOpen: boolean;
+  isLocked: boolean;
+  constructor(color: Color, options: DoorOptions = {}) {
     super("door", color);
+    this.isOpen = options.isOpen ?? false;
+    this.isLocked = options.isLocked ?? false;
   }
   override canOverlap(): boolean {
     return this.isOpen;
@@ -179,7 +187,7 @@ export class Door extends WorldObj {
     return 1;
   }
   clone(): Door {
-    return new Door(this.color, this.isOpen, this.isLocked);
+    return new Door(this.color, { isOpen: this.isOpen, isLocked: this.isLocked });
   }
 }
 

@@ -28,7 +28,7 @@ export class DoorKeyEnv extends MiniGridEnv {
     this.grid.vertWall(splitIdx, 0);
     this.placeAgent({ size: [splitIdx, height] });
     const doorIdx = this.randInt(1, height - 2);
-    this.putObj(new Door("yellow", false, true), splitIdx, doorIdx);
+    this.putObj(new Door("yellow", { isLocked: true }), splitIdx, doorIdx);
     this.placeObj(new Key("yellow"), { top: [0, 0], size: [splitIdx, height] });
     this.mission = "use the key to open the door and then get to the goal";
   }

@@ -90,7 +90,7 @@ export class LockedRoomEnv extends MiniGridEnv {
       const color = this.randElem(colors);
       colors.splice(colors.indexOf(color), 1);
       room.color = color;
-      this.grid.set(room.doorPos[0], room.doorPos[1], new Door(color, false, room.locked));
+      this.grid.set(room.doorPos[0], room.doorPos[1], new Door(color, { isLocked: room.locked }));
     }
 
     let keyRoom: LockedRoom;

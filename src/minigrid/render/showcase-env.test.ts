@@ -16,9 +16,9 @@ export class ShowcaseEnv extends MiniGridEnv {
     this.grid.wallRect(0, 0, width, height);
     this.putObj(new Lava(), 1, 1);
     this.putObj(new Floor("blue"), 2, 1);
-    this.putObj(new Door("yellow", false, true), 3, 1);
+    this.putObj(new Door("yellow", { isLocked: true }), 3, 1);
     this.putObj(new Door("red"), 4, 1);
-    this.putObj(new Door("green", true), 5, 1);
+    this.putObj(new Door("green", { isOpen: true }), 5, 1);
     this.putObj(new Key("blue"), 1, 3);
     this.putObj(new Ball("green"), 2, 3);
     this.putObj(new Box("purple"), 3, 3);
