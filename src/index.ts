@@ -130,7 +130,11 @@ export { SearchBudgetError, TIE_BREAK } from "./expert/search.js";
 
 export { collect, collectDataset, defaultDatasetName, type CollectOptions, type CollectResult, type CollectHooks } from "./dataset/collect.js";
 export { loadDemonstrations as loadDataset, splitEpisodes, sampleWithoutReplacement, type LoadOptions as LoadDatasetOptions, type Demonstrations, type SplitFractions } from "./dataset/sample.js";
-export { openDataset, indexDataset, readSteps, readEpisodes, readJsonl, formatCategories, DatasetError, type Dataset, type StepIndex, type ReadHooks } from "./dataset/load.js";
+export { openDataset, indexDataset, readSteps, readEpisodes, readEpisodeFile, readJsonl, formatCategories, type Dataset, type StepIndex, type ReadHooks } from "./dataset/load.js";
+export { DatasetError } from "./dataset/errors.js";
+export { episodeId, stepId, parseEpisodeId, parseStepId, type EpisodeId, type StepId, type EpisodeRef, type StepRef } from "./dataset/ids.js";
+export { parseStepLine, parseEpisodeLine, type LineOrigin } from "./dataset/parse.js";
+export { assignSplits, sampleByCategory, DEFAULT_SPLIT_PLAN, type SplitPlan, type SplitName, type SplitAssignment, type CategorySample } from "./dataset/sample.js";
 export {
   DATASET_FORMAT,
   MANIFEST_FILE,
@@ -145,7 +149,7 @@ export {
   type SkippedEpisode,
 } from "./dataset/record.js";
 export { PRESETS, resolveEnvs, parseSeeds, presetName } from "./dataset/presets.js";
-export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as stepToExample, type SampledData, type Splits } from "./pipeline/data.js";
+export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as stepToExample, PIPELINE_SPLIT_PLAN, type SampledData, type Splits, type ExampleLabels } from "./pipeline/data.js";
 
 // ───────────────────────────── 4. Encodings ─────────────────────────────
 
@@ -285,6 +289,7 @@ export {
   type BatchEntry,
 } from "./pipeline/config.js";
 export type { RunInfo, RunConfig, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
+export { RUN_FORMAT, RUN_INFO_SUFFIX, runFiles, readRunRecord, RunRecordError, type RunFiles } from "./pipeline/run-files.js";
 export { usageTable, usageRecord, evaluationLines, table as formatTable } from "./pipeline/report.js";
 
 // ───────────────────────────── 10. Dashboard ─────────────────────────────

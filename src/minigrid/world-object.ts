@@ -145,7 +145,6 @@ export class Wall extends WorldObj {
   }
 }
 
-/** A door: open, closed or locked; a locked door opens with the key of its colour. */
 /** Options of a {@link Door}, by name as Python passes them (`Door(color, is_open=…, is_locked=…)`). */
 export interface DoorOptions {
   /** Default false. */
@@ -154,6 +153,7 @@ export interface DoorOptions {
   isLocked?: boolean;
 }
 
+/** A door: open, closed or locked; a locked door opens with the key of its colour. */
 export class Door extends WorldObj {
   isOpen: boolean;
   isLocked: boolean;
