@@ -33,7 +33,7 @@ import type { ProgressCallback } from "../util/progress.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
-import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
+import { episodeKey, sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
 import { Judge } from "./metrics.js";
 import { RUN_FORMAT, runFiles } from "./run-files.js";
 import { GRIDTUNE_VERSION } from "../util/version.js";
@@ -223,7 +223,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   let testset = await toEx(splits.test);
   log(`✅ Created ${trainset.length + valset.length + testset.length} training examples (${c.encodingType} encoding)`);
   if (splits.by === "step") {
-    const w = `only ${new Set(ds.steps.map((x) => `${x.env_id}|${x.seed}|${x.episode}`)).size} episode(s) in the sample: split by step, so the splits share episodes`;
+    const w = `only ${new Set(ds.steps.map(episodeKey)).size} episode(s) in the sample: split by step, so the splits share episodes`;
     warnings.push(w);
     log(`⚠️ ${w}`);
   }

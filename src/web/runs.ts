@@ -5,6 +5,7 @@
  * through `redactSecrets` before anything reaches the browser.
  */
 import { statSync } from "node:fs";
+import { episodeId } from "../dataset/ids.js";
 import { RUN_INFO_SUFFIX, RunRecordError, modelNameOfRecord, readRunRecord } from "../pipeline/run-files.js";
 import type { ExampleView, Page, RunDetail, RunRow, RunSortKey, Verdict } from "./api-types.js";
 import { checkId, type DatasetStore } from "./datasets.js";
@@ -167,7 +168,7 @@ export class RunStore {
     const episodeIndex = new Map<string, number>();
     if (ds) {
       try {
-        for (const e of ds.episodes()) episodeIndex.set(`${e.env_id}|${e.seed}|${e.episode}`, e.index);
+        for (const e of ds.episodes()) episodeIndex.set(episodeId(e), e.index);
       } catch {
         /* the dataset's episodes.jsonl is unreadable: no links */
       }
@@ -177,7 +178,8 @@ export class RunStore {
       if (f.filter === "failures" && !isFailure(e)) return;
       if (f.verdict !== null && e.verdict !== f.verdict) return;
       if (f.category !== null && e.ground_truth_action !== f.category) return;
-      chosen.push(exampleView(e, index, ds !== null, episodeIndex.get(`${String(e.env_id)}|${String(e.seed)}|${String(e.episode)}`) ?? null));
+      const source = typeof e.env_id === "string" && typeof e.seed === "number" && typeof e.episode === "number" ? episodeId({ env_id: e.env_id, seed: e.seed, episode: e.episode }) : null;
+      chosen.push(exampleView(e, index, ds !== null, (source !== null ? episodeIndex.get(source) : undefined) ?? null));
     });
     return { total: chosen.length, offset: f.offset, limit: f.limit, items: chosen.slice(f.offset, f.offset + f.limit) };
   }
