@@ -154,7 +154,11 @@ export interface ExampleLabels {
 export async function toExample(s: StepRecord, hint: HintType, encoding: EncodingType, view: ViewType): Promise<Example> {
   const observation = await observationText(s, encoding, view);
   const target = hint === "subgoal" ? { subgoal: s.subgoal } : { primitive_action: actionPhrase(s.action) };
-  const labels: ExampleLabels = {
+  return new Example({ observation, ...target, ...labelsOf(s, hint) }).withInputs("observation");
+}
+
+function labelsOf(s: StepRecord, hint: HintType): ExampleLabels {
+  return {
     id: stepId(s),
     env_id: s.env_id,
     seed: s.seed,
@@ -166,5 +170,4 @@ export async function toExample(s: StepRecord, hint: HintType, encoding: Encodin
     optimal_exact: s.optimal_exact,
     category: categoryOf(s, hint),
   };
-  return new Example({ observation, ...target, ...labels }).withInputs("observation");
 }
