@@ -130,7 +130,7 @@ export { SearchBudgetError, TIE_BREAK } from "./expert/search.js";
 
 export { collect, collectDataset, defaultDatasetName, type CollectOptions, type CollectResult, type CollectHooks } from "./dataset/collect.js";
 export { loadDemonstrations as loadDataset, splitEpisodes, sampleWithoutReplacement, type LoadOptions as LoadDatasetOptions, type Demonstrations, type SplitFractions } from "./dataset/sample.js";
-export { openDataset, indexDataset, readSteps, readEpisodes, readEpisodeFile, readJsonl, formatCategories, type Dataset, type StepIndex, type ReadHooks } from "./dataset/load.js";
+export { openDataset, readManifest, indexDataset, readSteps, readEpisodes, readEpisodeFile, readJsonl, formatCategories, type Dataset, type StepIndex, type ReadHooks } from "./dataset/load.js";
 export { DatasetError } from "./dataset/errors.js";
 export { episodeId, stepId, parseEpisodeId, parseStepId, type EpisodeId, type StepId, type EpisodeRef, type StepRef } from "./dataset/ids.js";
 export { parseStepLine, parseEpisodeLine, type LineOrigin } from "./dataset/parse.js";

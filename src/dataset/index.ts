@@ -5,7 +5,7 @@ export { PRESETS, resolveEnvs, parseSeeds, presetName } from "./presets.js";
 export { DatasetError } from "./errors.js";
 export { episodeId, stepId, parseEpisodeId, parseStepId, type EpisodeId, type StepId, type EpisodeRef, type StepRef } from "./ids.js";
 export { parseStepLine, parseEpisodeLine, parseJsonLine, toStepRecord, type LineOrigin } from "./parse.js";
-export { openDataset, indexDataset, readSteps, readEpisodes, readEpisodeFile, readJsonl, formatCategories, type Dataset, type StepIndex, type ReadHooks } from "./load.js";
+export { openDataset, readManifest, indexDataset, readSteps, readEpisodes, readEpisodeFile, readJsonl, formatCategories, type Dataset, type StepIndex, type ReadHooks } from "./load.js";
 export {
   loadDemonstrations,
   splitEpisodes,

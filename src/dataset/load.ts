@@ -32,19 +32,29 @@ export function openDataset(dir: string): Dataset {
   if (readdirSync(dir).length === 0) throw new DatasetError(`dataset directory ${dir} is empty (run \`gridtune collect --out ${dir}\`)`);
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) throw new DatasetError(`${manifestPath} is missing: ${dir} is not a gridtune dataset`);
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  } catch (e) {
-    throw new DatasetError(`${manifestPath}: not valid JSON (${(e as Error).message})`);
-  }
-  if (manifest === null || typeof manifest !== "object" || manifest.format !== DATASET_FORMAT) {
-    throw new DatasetError(`${manifestPath}: format is ${JSON.stringify((manifest as { format?: unknown } | null)?.format)}, expected "${DATASET_FORMAT}"`);
-  }
+  const manifest = readManifest(manifestPath);
   const stepsPath = join(dir, manifest.files?.steps ?? STEPS_FILE);
   const episodesPath = join(dir, manifest.files?.episodes ?? EPISODES_FILE);
   for (const p of [stepsPath, episodesPath]) if (!existsSync(p)) throw new DatasetError(`${p} is missing`);
   return { dir, manifest, stepsPath, episodesPath };
+}
+
+/**
+ * Reads a manifest.json: a JSON object of format `gridtune-dataset/1`. Only the format is checked — a
+ * hand-written or older manifest may lack counts or files, and readers fall back (files to the
+ * standard names, counts to an index of steps.jsonl).
+ */
+export function readManifest(path: string): Manifest {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new DatasetError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest) || (manifest as { format?: unknown }).format !== DATASET_FORMAT) {
+    throw new DatasetError(`${path}: format is ${JSON.stringify((manifest as { format?: unknown } | null)?.format)}, expected "${DATASET_FORMAT}"`);
+  }
+  return manifest as Manifest;
 }
 
 /** Stream a JSON Lines file: one parsed object per non-empty line (not checked further), with its 1-based line number and byte offset. */

@@ -9,10 +9,10 @@
  * - the first time an episode is opened, steps.jsonl is scanned once for the byte ranges of each
  *   episode, and every later episode is read straight from its ranges.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { DatasetDetail, DatasetSummary, EnvCount, EpisodeSummary, StepView } from "./api-types.js";
-import { DatasetError, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, readEpisodeFile, type StepRecord } from "../dataset/index.js";
+import { DatasetError, EPISODES_FILE, MANIFEST_FILE, STEPS_FILE, readEpisodeFile, readManifest, type Manifest, type StepRecord } from "../dataset/index.js";
 import { indexEpisodeRanges, readEpisodeSteps, type EpisodeRanges } from "../dataset/episode-index.js";
 import { HttpError } from "./http.js";
 import { redactSecrets } from "./redact.js";
@@ -57,25 +57,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/**
- * Per-category step counts from a manifest, in whichever of the likely spellings the collector uses
- * (`counts.per_category`, `counts.categories`, `categories`, …); null when absent.
- */
-function manifestCategories(m: Record<string, unknown>): Record<string, number> | null {
-  const holders = [m.counts, m.stats, m];
-  for (const h of holders) {
-    if (!isRecord(h)) continue;
-    for (const k of ["per_category", "by_category", "categories", "category_counts"]) {
-      const v = h[k];
-      if (isRecord(v) && Object.values(v).every((x) => typeof x === "number")) return v as Record<string, number>;
-    }
-  }
-  return null;
+/** Per-category step counts of a manifest; null when it has none (a hand-written manifest). */
+function manifestCategories(m: Manifest): Record<string, number> | null {
+  const c: unknown = m.counts?.per_category;
+  return isRecord(c) && Object.values(c).every((x) => typeof x === "number") ? (c as Record<string, number>) : null;
 }
 
 /** One dataset directory. Everything is read lazily and cached until its file changes. */
 export class Dataset {
-  private manifestCache: { stamp: string; value: Record<string, unknown> } | null = null;
+  private manifestCache: { stamp: string; value: Manifest } | null = null;
   private episodesCache: { stamp: string; value: EpisodeSummary[] } | null = null;
   private index: StepIndex | null = null;
   private indexing: Promise<StepIndex> | null = null;
@@ -103,18 +93,12 @@ export class Dataset {
     return join(this.dir, STEPS_FILE);
   }
 
-  manifest(): Record<string, unknown> {
+  manifest(): Manifest {
     const st = this.stamp(this.manifestPath);
     if (!st) throw new HttpError(404, `dataset '${this.id}' has no manifest.json`);
     const stamp = `${st.size}:${st.mtimeMs}`;
     if (this.manifestCache?.stamp === stamp) return this.manifestCache.value;
-    let value: unknown;
-    try {
-      value = JSON.parse(readFileSync(this.manifestPath, "utf8"));
-    } catch (e) {
-      throw new HttpError(422, `dataset '${this.id}': manifest.json is not valid JSON (${(e as Error).message})`);
-    }
-    if (!isRecord(value)) throw new HttpError(422, `dataset '${this.id}': manifest.json is not a JSON object`);
+    const value = unprocessable(this.dir, () => readManifest(this.manifestPath));
     this.manifestCache = { stamp, value };
     return value;
   }
@@ -145,9 +129,9 @@ export class Dataset {
     const perCategory = manifestCategories(m) ?? this.index?.perCategory ?? {};
     return {
       id: this.id,
-      name: typeof m.name === "string" ? m.name : basename(this.dir),
-      format: typeof m.format === "string" ? m.format : "unknown",
-      created_at: typeof m.created === "string" ? m.created : typeof m.created_at === "string" ? m.created_at : null,
+      name: basename(this.dir),
+      format: m.format,
+      created_at: typeof m.created === "string" ? m.created : null,
       episodes: eps.length,
       steps: this.index?.steps ?? steps,
       per_env: perEnv,
@@ -159,7 +143,7 @@ export class Dataset {
   async detail(): Promise<DatasetDetail> {
     if (manifestCategories(this.manifest()) === null) await this.stepIndex();
     const m = this.manifest();
-    return { ...this.summary(), options: redactSecrets(isRecord(m.options) ? m.options : {}) };
+    return { ...this.summary(), options: redactSecrets(isRecord(m.options) ? (m.options as unknown as Record<string, unknown>) : {}) };
   }
 
   /** The byte ranges of every episode in steps.jsonl (built once, rebuilt when the file changes). */
