@@ -11,6 +11,9 @@ import { ENCODING_TYPES } from "../../../api-types";
 
 const DIRS = ["right (east)", "down (south)", "left (west)", "up (north)"];
 
+/** Encodings that draw the view as rows of cells: never wrapped, so the grid keeps its shape. */
+const GRID_ENCODINGS: readonly string[] = ["ascii", "tuples"];
+
 export function EpisodePlayer(p: { dataset: string; index: number; initialStep: number }) {
   const base = `/api/datasets/${seg(p.dataset)}/episodes/${p.index}`;
   const { data, error } = useApi<EpisodeDetail>(base);
@@ -191,7 +194,7 @@ export function EpisodePlayer(p: { dataset: string; index: number; initialStep: 
             ? ENCODING_TYPES.map((t) => (
                 <div class="encoding" key={t} data-testid={`encoding-${t}`}>
                   <h3>{t}</h3>
-                  <pre>{enc.data!.encodings[t] ?? ""}</pre>
+                  <pre class={GRID_ENCODINGS.includes(t) ? "grid-text" : undefined}>{enc.data!.encodings[t] ?? ""}</pre>
                 </div>
               ))
             : enc.data && (
