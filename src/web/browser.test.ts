@@ -107,30 +107,18 @@ describe("dashboard in Chromium", { skip, timeout: 240_000 }, () => {
   }
 
   /**
-   * For each line of the element's text matching `re`, how many screen lines it takes (1 = not wrapped).
-   * Measured with a DOM Range over the line's characters, counting distinct line boxes.
+   * For each grid row (`.grid-row`) in the element whose text matches `re`, how many screen lines it
+   * takes (1 = not wrapped): the line boxes of the inline span.
    */
   async function gridRowLines(selector: string, re: RegExp): Promise<number[]> {
     return page.evaluate(
       ([sel, source, flags]) => {
-        const g = globalThis as unknown as { document: { querySelector(s: string): { firstChild: unknown; textContent: string } | null; createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getClientRects(): ArrayLike<{ top: number }> } } };
-        const el = g.document.querySelector(sel);
-        if (!el || !el.firstChild) return [];
+        type Row = { textContent: string; getClientRects(): ArrayLike<{ top: number }> };
+        const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<Row> } };
         const pattern = new RegExp(source, flags);
-        const text = el.textContent;
-        const out: number[] = [];
-        let offset = 0;
-        for (const line of text.split("\n")) {
-          if (pattern.test(line)) {
-            const range = g.document.createRange();
-            range.setStart(el.firstChild, offset);
-            range.setEnd(el.firstChild, offset + line.length);
-            const tops = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
-            out.push(tops.size);
-          }
-          offset += line.length + 1;
-        }
-        return out;
+        return Array.from(g.document.querySelectorAll(`${sel} .grid-row`))
+          .filter((row) => pattern.test(row.textContent))
+          .map((row) => new Set(Array.from(row.getClientRects(), (r) => Math.round(r.top))).size);
       },
       [selector, re.source, re.flags] as const,
     );
@@ -293,7 +281,7 @@ describe("dashboard in Chromium", { skip, timeout: 240_000 }, () => {
     });
     assert.ok(pageFit[0]! <= pageFit[1]!, `the page does not scroll sideways (${pageFit[0]} > ${pageFit[1]})`);
     // Every model id is one line high, and the full id is its tooltip.
-    const lineHeight = await page.locator("tr[data-run=doorkey_llama70b] [data-col=date]").evaluate((td: BrowserEl) => td.getBoundingClientRect().height);
+    const lineHeight = await page.locator("tr[data-run=doorkey_llama70b] [data-col=created_at]").evaluate((td: BrowserEl) => td.getBoundingClientRect().height);
     for (const [col, id] of [["student", LONG_STUDENT], ["teacher", LONG_TEACHER]] as const) {
       const cell = page.locator(`tr[data-run=degraded_scout] [data-col=${col}] .model-id`);
       assert.equal(await cell.getAttribute("title"), id, `${col} tooltip`);

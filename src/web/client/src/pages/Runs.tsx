@@ -60,7 +60,8 @@ const COLUMNS: Col[] = [
   { key: "student", label: "student", cell: (r) => modelId(r.student) },
   { key: "teacher", label: "teacher", cell: (r) => modelId(r.teacher) },
   { key: "hint", label: "hint", cell: (r) => r.hint ?? "—" },
-  { key: "encoding", label: "encoding", cell: (r) => (r.encoding ? `${r.encoding}${r.view ? ` · ${r.view}` : ""}` : "—") },
+  // The view only when it is not the default agent view, to keep the column narrow.
+  { key: "encoding", label: "encoding", cell: (r) => (r.encoding ? `${r.encoding}${r.view && r.view !== "agent" ? ` · ${r.view} view` : ""}` : "—"), title: "the text encoding (and the view, when the full grid)" },
   {
     key: "accuracy",
     label: "accuracy",
@@ -74,7 +75,7 @@ const COLUMNS: Col[] = [
   },
   { key: "exact", label: "exact", num: true, cell: (r) => share(r.exact, r.n), title: "predictions equal to the ground-truth action" },
   { key: "optimal_alternatives", label: "optimal alt.", num: true, cell: (r) => share(r.optimal_alternatives, r.n), title: "another action of the optimal set" },
-  { key: "ai_reasonable", label: "AI-assessed", num: true, cell: assessedShare, title: "judged reasonable by the assessor (0.5), of the answers neither exact nor optimal" },
+  { key: "ai_reasonable", label: "AI\u2011assessed", num: true, cell: assessedShare, title: "judged reasonable by the assessor (0.5), of the answers neither exact nor optimal" },
   { key: "calls", label: "calls", num: true, cell: (r) => int(r.calls) },
   { key: "cost_usd", label: "cost", num: true, cell: (r) => usd(r.cost_usd) },
 ];
