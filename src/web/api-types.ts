@@ -139,7 +139,6 @@ export interface RoleFailure {
 
 export const RUN_SORT_KEYS = [
   "created_at",
-  "status",
   "model_name",
   "student",
   "teacher",
@@ -151,6 +150,7 @@ export const RUN_SORT_KEYS = [
   "ai_reasonable",
   "calls",
   "cost_usd",
+  "status",
 ] as const;
 export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
 

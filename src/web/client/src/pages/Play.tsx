@@ -220,7 +220,7 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
                 ))}
               </div>
             </Card>
-            <Card title="Expert" testId="expert-panel">
+            <Card title="Expert" testId="expert-panel" class="expert">
               {state.expert ? (
                 <>
                   <div class="label">optimal actions</div>
