@@ -328,6 +328,14 @@ describe("dashboard in Chromium", { skip, timeout: 240_000 }, () => {
     await page.locator("[data-testid=score-stats]").waitFor();
     assert.equal(await page.locator("[data-testid=run-outcome]").count(), 0);
     assert.equal((await page.locator("h1 [data-testid=run-status]").textContent())?.trim(), "completed");
+    // Side by side, each run says its status; the degraded one brings its banner.
+    await page.goto(url("/compare/degraded_scout/doorkey_llama70b"));
+    await page.locator("[data-testid=compare-run-a] [data-testid=run-status]").waitFor();
+    assert.equal((await page.locator("[data-testid=compare-run-a] [data-testid=run-status]").textContent())?.trim(), "⚠ degraded");
+    assert.equal((await page.locator("[data-testid=compare-run-b] [data-testid=run-status]").textContent())?.trim(), "completed");
+    assert.equal(await page.locator("[data-testid=compare-run-a] [data-testid=run-outcome]").getAttribute("data-status"), "degraded");
+    assert.equal(await page.locator("[data-testid=compare-run-b] [data-testid=run-outcome]").count(), 0);
+    await shot("compare-degraded");
   });
 
   test("AI-assessed reasonable: the console report and the dashboard give the same count of the same answers", async () => {

@@ -53,7 +53,11 @@ export function RunOutcome(p: { info: Info }) {
                 return (
                   <tr key={i} data-role={f.role ?? ""}>
                     <td class="strong">{f.role ?? "—"}</td>
-                    <td class="model-cell">{f.model ?? "—"}</td>
+                    <td class="model-col">
+                      <span class="model-id" title={f.model}>
+                        {f.model ?? "—"}
+                      </span>
+                    </td>
                     <td class="num">{int(calls)}</td>
                     <td class="num bad">
                       {int(failed)}
