@@ -88,7 +88,16 @@ export function UsageTable(p: { usage: Info["usage"] }) {
     <tr key={name} class={cls} data-role={name}>
       <td>
         <div class="strong">{name}</div>
-        {cls !== "total" && <div class="models">{(u?.models ?? []).filter((m, i, a) => a.indexOf(m) === i).join(", ") || "—"}</div>}
+        {cls !== "total" && (
+          <div class="models">
+            {(u?.models ?? []).filter((m, i, a) => a.indexOf(m) === i).map((m) => (
+              <span key={m} class="model-id" title={m}>
+                {m}
+              </span>
+            ))}
+            {(u?.models ?? []).length === 0 && "—"}
+          </div>
+        )}
       </td>
       <td class="num">{int(u?.calls)}</td>
       <td class="num">{int(u?.cached_calls)}</td>
