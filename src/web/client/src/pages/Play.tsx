@@ -148,7 +148,7 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
       <div class="page-head">
         <div>
           <h1>Play</h1>
-          <div class="muted">Step an environment with the keyboard{agent ? ", with the agent's hint at every step, or let the agent play" : ""}.</div>
+          <div class="muted">Step an environment with the keyboard, with the expert's optimal actions{agent ? " and the agent's hint at every step, or let the agent play" : " at every step"}.</div>
         </div>
       </div>
       <Card>
