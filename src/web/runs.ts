@@ -121,7 +121,7 @@ export class RunStore {
     let rows = this.rows();
     if (q) {
       const needle = q.toLowerCase();
-      rows = rows.filter((r) => [r.id, r.student, r.teacher, r.hint, r.encoding, r.dataset].some((v) => v?.toLowerCase().includes(needle)));
+      rows = rows.filter((r) => [r.id, r.status, r.student, r.teacher, r.hint, r.encoding, r.dataset].some((v) => v?.toLowerCase().includes(needle)));
     }
     const sign = order === "asc" ? 1 : -1;
     rows.sort((a, b) => {

@@ -205,6 +205,7 @@ describe("dashboard API", () => {
     assert.deepEqual([gamma.status, gamma.outcome_message, gamma.failed_calls], ["degraded", "the student's calls failed beyond the 5% share", 4]);
     const alpha = r.items.find((x) => x.id === "alpha")!;
     assert.deepEqual([alpha.status, alpha.outcome_message, alpha.failed_calls], ["completed", null, null], "a record without the outcome fields");
+    assert.deepEqual(((await get("/api/runs?q=degraded")).json as Page<RunRow>).items.map((x) => x.id), ["gamma"], "the filter finds runs by status");
     const byStatus = (await get("/api/runs?sort=status&order=asc")).json as Page<RunRow>;
     assert.deepEqual(byStatus.items.filter((x) => x.status !== null).map((x) => x.status), ["completed", "completed", "degraded"]);
     const detail = (await get("/api/runs/gamma")).json as RunDetail;

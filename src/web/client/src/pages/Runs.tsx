@@ -106,7 +106,7 @@ export function RunList() {
         <div class="filters">
           <input
             type="search"
-            placeholder="filter: model, hint, encoding…"
+            placeholder="filter: model, status, hint, encoding…"
             value={q}
             onInput={(e) => {
               setQ((e.target as HTMLInputElement).value);
