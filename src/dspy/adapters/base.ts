@@ -9,7 +9,8 @@
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
 import { type ExampleLike, Example } from "../example.js";
-import type { Signature } from "../signature.js";
+import { parseFieldValue } from "../field-types.js";
+import type { Signature, SignatureField } from "../signature.js";
 
 /** LM settings a predictor passes on every call (DSPy's predictor `config`). */
 export type PredictorConfig = Pick<ChatOptions, "temperature" | "maxTokens" | "topP" | "stop" | "seed" | "rolloutId" | "noCache">;
@@ -172,4 +173,37 @@ export abstract class Adapter {
     if (a.error !== undefined || !a.completions) throw a.error;
     return { completions: a.completions, lmResults: a.lmResults, adapter: this.name, messages: a.messages };
   }
+}
+
+/**
+ * The parse tail both adapters share (DSPy's `parse`): converts each output field found in a reply
+ * to its type, keeps them in signature order, and raises {@link AdapterParseError} with DSPy's
+ * messages when a value does not convert or a field is missing.
+ */
+export function parsedOutputFields(
+  adapterName: string,
+  signature: Signature,
+  completion: string,
+  found: ReadonlyArray<readonly [SignatureField, unknown]>,
+  shown: (value: unknown) => string,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, raw] of found) {
+    try {
+      values[field.name] = parseFieldValue(field.type, raw);
+    } catch (e) {
+      throw new AdapterParseError(
+        adapterName,
+        signature,
+        completion,
+        `Failed to parse field ${field.name} with value ${shown(raw)} from the LM response. Error message: ${(e as Error).message}`,
+      );
+    }
+  }
+  const fields: Record<string, unknown> = {};
+  for (const f of signature.outputFields) if (f.name in values) fields[f.name] = values[f.name];
+  if (Object.keys(fields).length !== signature.outputFields.length) {
+    throw new AdapterParseError(adapterName, signature, completion, undefined, fields);
+  }
+  return fields;
 }

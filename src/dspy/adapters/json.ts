@@ -17,12 +17,12 @@
  */
 import type { ChatOptions, LM } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
-import { fieldPlaceholder, floatHint, parseFieldValue, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
+import { fieldPlaceholder, floatHint, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
 import { jsonRepairLoads } from "../json-repair.js";
 import { pyJsonDumps, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
 import { ChatAdapter } from "./chat.js";
-import type { FieldValues } from "./base.js";
+import { type FieldValues, parsedOutputFields } from "./base.js";
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -109,26 +109,11 @@ export class JSONAdapter extends ChatAdapter {
     if (!isPlainObject(parsed)) {
       throw new AdapterParseError("JSONAdapter", signature, text, "LM response cannot be serialized to a JSON object.");
     }
-    const found: Record<string, unknown> = {};
+    const found: [SignatureField, unknown][] = [];
     for (const [k, v] of Object.entries(parsed)) {
       const field = signature.outputFields.find((f) => f.name === k);
-      if (!field) continue;
-      try {
-        found[k] = parseFieldValue(field.type, v);
-      } catch (e) {
-        throw new AdapterParseError(
-          "JSONAdapter",
-          signature,
-          text,
-          `Failed to parse field ${k} with value ${typeof v === "string" ? v : JSON.stringify(v)} from the LM response. Error message: ${(e as Error).message}`,
-        );
-      }
+      if (field) found.push([field, v]);
     }
-    const fields: Record<string, unknown> = {};
-    for (const f of signature.outputFields) if (f.name in found) fields[f.name] = found[f.name];
-    if (Object.keys(fields).length !== signature.outputFields.length) {
-      throw new AdapterParseError("JSONAdapter", signature, text, undefined, fields);
-    }
-    return fields;
+    return parsedOutputFields("JSONAdapter", signature, text, found, (v) => (typeof v === "string" ? v : JSON.stringify(v)));
   }
 }
