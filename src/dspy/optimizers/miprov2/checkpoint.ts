@@ -16,7 +16,8 @@ import type { SearchState } from "./search.js";
 import type { MIPROv2Options, MIPROv2Settings, ResolvedOptions } from "./settings.js";
 
 const CHECKPOINT_FORMAT = "gridtune/miprov2-checkpoint";
-const CHECKPOINT_VERSION = 1;
+// 2: program descriptions are made inside every proposal (no `descriptionDone`).
+const CHECKPOINT_VERSION = 2;
 
 /** Everything needed to continue a run (written as JSON to `checkpointPath`). */
 export interface MIPROv2Checkpoint {
@@ -35,9 +36,7 @@ export interface MIPROv2Checkpoint {
   proposal: {
     summaryDone: boolean;
     datasetSummary: string | null;
-    /** Kept for checkpoints of version 1; program descriptions are now made inside each proposal. */
-    descriptionDone: boolean;
-    /** The description of the last proposal made (DSPy re-describes the program for every proposal). */
+    /** The program's and each module's latest description (every proposal describes them afresh). */
     description: ProgramDescription | null;
     done: number;
     failed: number;
@@ -70,7 +69,7 @@ export function freshCheckpoint(fields: Pick<MIPROv2Checkpoint, "fingerprint" | 
     ...rest,
     phase: "bootstrap",
     demoSets: Array.from({ length: predictors }, () => []),
-    proposal: { summaryDone: false, datasetSummary: null, descriptionDone: false, description: null, done: 0, failed: 0, instructionCandidates: [] },
+    proposal: { summaryDone: false, datasetSummary: null, description: null, done: 0, failed: 0, instructionCandidates: [] },
     stoppedBy: null,
     bestProgram: null,
   };

@@ -87,10 +87,11 @@ export function estimateCalls(input: EstimateInput): CallEstimate {
     const later = s.trainsetSize > b ? Math.ceil((s.trainsetSize - b) / b) : 0;
     summary = 1 + Math.min(9, later) + 1;
   }
+  // One proposal per demo-set index (set 0's too, whose result DSPy discards); each describes the
+  // program and its module first.
   const perPredictor = proposalsPerPredictor(s, N);
-  const made = P * Math.max(0, perPredictor - 1);
-  const describe = o.programAware ? P + 1 : 0;
-  const proposals = made;
+  const proposals = P * perPredictor;
+  const describe = o.programAware ? 2 * proposals : 0;
 
   // Step 3: the real search loop, run on synthetic scores from the RNG state the real run will
   // have (its minibatches and startup combinations are exactly the real ones).

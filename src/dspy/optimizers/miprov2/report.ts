@@ -37,7 +37,7 @@ export interface MIPROv2Report {
   /** The dry-run estimate for this configuration (computed when first read). */
   readonly estimate: CallEstimate;
   datasetSummary: string | null;
-  /** The program description of the last proposal (DSPy describes the program for every proposal). */
+  /** The latest description of the program and of each module (DSPy describes them in every proposal). */
   programDescription: ProgramDescription | null;
   /** Per predictor; index 0 is the original instruction. */
   instructionCandidates: string[][];

@@ -11,7 +11,7 @@ import { runOrderedPool } from "../../../util/ordered-pool.js";
 import type { Example } from "../../example.js";
 import type { Module } from "../../module.js";
 import { BootstrapFewShot } from "../bootstrap-few-shot.js";
-import { TIPS, createDatasetSummary, describeProgram, programCodeString, proposeInstruction, taskDemosFor } from "../grounded-proposer.js";
+import { type ProgramDescription, TIPS, createDatasetSummary, describeProgram, programCodeString, proposeInstruction, taskDemosFor } from "../grounded-proposer.js";
 import { LabeledFewShot } from "../labeled-few-shot.js";
 import { BudgetExceededError } from "../lm-wrappers.js";
 import { exampleFromJSON, exampleToJSON, resetCopyKeepingLMs, throwIfStopped } from "../program-tools.js";
@@ -142,7 +142,18 @@ export function startDatasetSummary(run: MiproRun<Module>): void {
   run.summaryTask = task;
 }
 
-/** Step 2: instruction candidates per predictor; candidate 0 is the original instruction. */
+/** What one proposal produced: the candidate it adds and the description it was grounded on. */
+interface ProposalOutcome {
+  /** The new candidate (the original instruction for demo set 0), undefined when every try failed. */
+  instruction: string | undefined;
+  description: ProgramDescription | null;
+}
+
+/**
+ * Step 2: instruction candidates per predictor; candidate 0 is the original instruction. As DSPy's
+ * GroundedProposer does, each proposal (demo set 0's included, whose result DSPy then overwrites)
+ * describes the program and its module with its own task demos, rollout id and temperature.
+ */
 export async function proposeInstructions(run: MiproRun<Module>): Promise<void> {
   const o = run.opt;
   const mo = run.mipro.options;
@@ -155,29 +166,13 @@ export async function proposeInstructions(run: MiproRun<Module>): Promise<void> 
     if (o.dataAware) startDatasetSummary(run);
     else st.summaryDone = true;
   }
-  const programCode = o.programAware ? (mo.programCode ?? programCodeString(run.student)) : null;
-  if (!st.descriptionDone) {
-    throwIfStopped(run.signal);
-    if (o.programAware) {
-      const firstSets = sets[0] ?? null;
-      const example = o.fewshotAware ? taskDemosFor(predictors[0]!, firstSets, (firstSets?.length ?? 0) > 1 ? 1 : 0, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.";
-      // Runs while the dataset summary (independent of it) is still in flight.
-      try {
-        st.description = await describeProgram(run.program, programCode!, example, { ...ctx, temperature: o.initTemperature, rolloutId: `describe-${o.seed}` });
-      } catch (error) {
-        if (run.summaryTask) await run.summaryTask.catch(() => undefined);
-        throw error;
-      }
-    }
-    st.descriptionDone = true;
-    run.save();
-  }
   if (run.summaryTask) {
     await run.summaryTask;
     run.summaryTask = null;
   }
   run.save();
 
+  const programCode = o.programAware ? (mo.programCode ?? programCodeString(run.student)) : null;
   const demoSetCount = sets[0]?.length ?? 0;
   const perPredictor = proposalsPerPredictor(run.settings, demoSetCount);
   const total = predictors.length * perPredictor;
@@ -186,34 +181,42 @@ export async function proposeInstructions(run: MiproRun<Module>): Promise<void> 
   const draws = drawProposals(run.rng, run.settings, o.tipAware, demoSetCount, st.done);
   const jobs = draws.map((d) => {
     const predictor = predictors[d.predictor]!;
-    const job =
-      d.demoSet === 0
-        ? // DSPy proposes here too, then overwrites candidate 0 with the original instruction.
-          async () => predictor.signature.instructions
-        : () =>
-            proposeInstruction(
-              {
-                predictor,
-                predictorIndex: d.predictor,
-                datasetSummary: o.dataAware ? st.datasetSummary : null,
-                programCode,
-                description: o.programAware ? st.description : null,
-                taskDemos: o.fewshotAware ? taskDemosFor(predictor, sets[d.predictor] ?? null, d.demoSet, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.",
-                tip: d.tipKey ? TIPS[d.tipKey]! : "",
-                rolloutId: d.rolloutId,
-                temperature: o.initTemperature,
-                retries: o.proposalRetries,
-              },
-              ctx,
-            );
+    const taskDemos = o.fewshotAware ? taskDemosFor(predictor, sets[d.predictor] ?? null, d.demoSet, BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT) : "No task demos provided.";
+    const job = async (): Promise<ProposalOutcome> => {
+      const description = programCode
+        ? await describeProgram(run.program, programCode, taskDemos, { ...ctx, temperature: o.initTemperature, rolloutId: d.rolloutId, predictors: [d.predictor] })
+        : null;
+      const proposed = await proposeInstruction(
+        {
+          predictor,
+          predictorIndex: d.predictor,
+          datasetSummary: o.dataAware ? st.datasetSummary : null,
+          programCode,
+          description,
+          taskDemos,
+          tip: d.tipKey ? TIPS[d.tipKey]! : "",
+          rolloutId: d.rolloutId,
+          temperature: o.initTemperature,
+          retries: o.proposalRetries,
+        },
+        ctx,
+      );
+      // DSPy overwrites candidate 0 with the original instruction.
+      return { instruction: d.demoSet === 0 ? predictor.signature.instructions : proposed, description };
+    };
     return { run: job, rng: d.rng };
   });
-  await runCommitted(run, before, jobs, (instruction: string | undefined, j) => {
+  await runCommitted(run, before, jobs, ({ instruction, description }: ProposalOutcome, j) => {
     const { predictor: pi, demoSet: si } = draws[j]!;
-    if (si === 0) st.instructionCandidates[pi]!.push(instruction!);
-    else if (instruction !== undefined) {
+    if (description) {
+      const kept = st.description ?? { program: description.program, modules: predictors.map(() => ({ code: "Not provided", description: "Not provided" })) };
+      kept.program = description.program;
+      kept.modules[pi] = description.modules[pi]!;
+      st.description = kept;
+    }
+    if (instruction !== undefined) {
       st.instructionCandidates[pi]!.push(instruction);
-      run.log(`Proposed instruction ${st.instructionCandidates[pi]!.length - 1} for predictor ${pi}: ${instruction}`);
+      if (si > 0) run.log(`Proposed instruction ${st.instructionCandidates[pi]!.length - 1} for predictor ${pi}: ${instruction}`);
     } else {
       st.failed++;
       run.log(`Proposal ${si} for predictor ${pi} skipped after ${1 + o.proposalRetries} failed tries.`);
