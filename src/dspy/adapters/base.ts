@@ -131,7 +131,7 @@ export abstract class Adapter {
    * formatting or parsing are returned in `error` so a caller can fall back (as DSPy does for any
    * exception that is not an `LMError`).
    */
-  async attempt(
+  attempt(
     lm: LM,
     config: PredictorConfig,
     signature: Signature,
@@ -139,11 +139,24 @@ export abstract class Adapter {
     inputs: FieldValues,
     context: AdapterCallContext = {},
   ): Promise<AdapterAttempt> {
+    return this.attemptWith(() => this.requestOptions(lm, signature), lm, config, signature, demos, inputs, context);
+  }
+
+  /** {@link attempt} with the request options `extra()` gives (JSONAdapter retries in JSON mode with it). */
+  protected async attemptWith(
+    extra: () => Partial<ChatOptions>,
+    lm: LM,
+    config: PredictorConfig,
+    signature: Signature,
+    demos: readonly ExampleLike[],
+    inputs: FieldValues,
+    context: AdapterCallContext,
+  ): Promise<AdapterAttempt> {
     let messages: ChatMessage[];
     let options: ChatOptions;
     try {
       messages = this.format(signature, demos, inputs);
-      options = { ...config, ...this.requestOptions(lm, signature) };
+      options = { ...config, ...extra() };
       if (context.role !== undefined) options.role = context.role;
       if (context.signal !== undefined) options.signal = context.signal;
     } catch (error) {

@@ -3,17 +3,20 @@
  * JSON object. ChatAdapter retries with it once when a reply cannot be parsed.
  *
  * The system message shows the outputs as an indented JSON skeleton; the last user message asks for
- * ``a JSON object in the following order of fields: `a`, then `b` …``. The request asks the provider
- * for structured output — `responseFormat: json_schema` with DSPy's strict `DSPyProgramOutputs` schema —
- * when the LM enforces schemas (`supportsStructuredOutput`), and for JSON mode (`json_object`)
- * otherwise.
+ * ``a JSON object in the following order of fields: `a`, then `b` …``. As DSPy's `JSONAdapter.__call__`
+ * does, the request asks the provider for structured output — `responseFormat: json_schema` with
+ * DSPy's strict `DSPyProgramOutputs` schema — when the LM enforces schemas
+ * (`supportsStructuredOutput`), and retries once in JSON mode (`json_object`) when that reply cannot
+ * be parsed; an LM without schemas is asked for JSON mode; an LM that declares
+ * `supportsResponseFormat: false` (DSPy: `response_format` not in the provider's parameters) is sent
+ * no response format at all.
  *
  * Parsing reads the reply with json_repair, or failing that the first balanced `{…}` in it, keeps the
  * output fields and converts each to its type.
  *
- * Differences from DSPy: a structured-output request whose reply still fails to parse is not retried
- * in JSON mode (so a ChatAdapter parse failure costs exactly two LM calls), and a field value that does
- * not convert raises {@link AdapterParseError} rather than pydantic's ValidationError.
+ * A ChatAdapter parse failure therefore costs DSPy's calls: two (JSON mode or no format) or three
+ * (structured output, then JSON mode). Difference from DSPy: a field value that does not convert
+ * raises {@link AdapterParseError} rather than pydantic's ValidationError.
  */
 import type { ChatOptions, LM } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
@@ -22,7 +25,20 @@ import { jsonRepairLoads } from "../json-repair.js";
 import { pyJsonDumps, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
 import { ChatAdapter } from "./chat.js";
-import { type FieldValues, parsedOutputFields } from "./base.js";
+import type { ExampleLike } from "../example.js";
+import { type AdapterAttempt, type AdapterCallContext, type FieldValues, type PredictorConfig, parsedOutputFields } from "./base.js";
+
+/** An LM that may say it takes no response format at all (DSPy: `response_format` not among the provider's parameters). */
+export interface ResponseFormatCapability {
+  /** False when the provider accepts no `responseFormat` (default: it accepts one). */
+  readonly supportsResponseFormat?: boolean;
+}
+
+/** How JSONAdapter asks `lm` for JSON (DSPy's `_json_adapter_call_common`). */
+export function responseMode(lm: LM): "structured" | "json_object" | "none" {
+  if ((lm as LM & ResponseFormatCapability).supportsResponseFormat === false) return "none";
+  return lm.supportsStructuredOutput ? "structured" : "json_object";
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -51,12 +67,35 @@ export class JSONAdapter extends ChatAdapter {
     return true;
   }
 
-  /** JSON schema via structured output where the provider enforces it, JSON mode otherwise. */
+  /** JSON schema via structured output where the provider enforces it, JSON mode otherwise, nothing where it has no response format. */
   protected override requestOptions(lm: LM, signature: Signature): Partial<ChatOptions> {
-    if (lm.supportsStructuredOutput) {
-      return { responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } };
+    switch (responseMode(lm)) {
+      case "none":
+        return {};
+      case "json_object":
+        return { responseFormat: { type: "json_object" } };
+      case "structured":
+        return { responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } };
     }
-    return { responseFormat: { type: "json_object" } };
+  }
+
+  /**
+   * One request; a structured-output reply that fails to parse (or a request that fails to format)
+   * is retried once in JSON mode — DSPy's fallback for any error that is not an LM error (LM errors
+   * propagate).
+   */
+  override async attempt(
+    lm: LM,
+    config: PredictorConfig,
+    signature: Signature,
+    demos: readonly ExampleLike[],
+    inputs: FieldValues,
+    context: AdapterCallContext = {},
+  ): Promise<AdapterAttempt> {
+    const first = await super.attempt(lm, config, signature, demos, inputs, context);
+    if (first.error === undefined || responseMode(lm) !== "structured") return first;
+    const second = await this.attemptWith(() => ({ responseFormat: { type: "json_object" } }), lm, config, signature, demos, inputs, context);
+    return { ...second, lmResults: [...first.lmResults, ...second.lmResults] };
   }
 
   override formatFieldStructure(signature: Signature): string {

@@ -3,12 +3,13 @@
  * meter that counts every call, its tokens and its cost, and enforces a budget.
  *
  * Both wrappers delegate `chat` to the LM they wrap and keep its `model`, `provider`,
- * `supportsStructuredOutput` and `dumpState`, so a program saved with a wrapped LM saves the
+ * `supportsStructuredOutput` (and `supportsResponseFormat`) and `dumpState`, so a program saved with a wrapped LM saves the
  * wrapped LM. {@link unwrapLM} returns the original.
  */
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
 import { DEFAULT_PRICES, type PriceTable } from "../../lm/prices.js";
 import { UsageTracker } from "../../lm/usage.js";
+import type { ResponseFormatCapability } from "../adapters/json.js";
 import { type LMState, dumpLMState } from "../state.js";
 
 /** What the optimizer may spend: LM calls, dollars, or both (whichever runs out first). */
@@ -179,6 +180,10 @@ abstract class DelegatingLM implements LM {
   }
   get supportsStructuredOutput(): boolean {
     return this.inner.supportsStructuredOutput;
+  }
+  /** JSONAdapter's optional capability (./adapters/json.ts), passed through. */
+  get supportsResponseFormat(): boolean | undefined {
+    return (this.inner as LM & ResponseFormatCapability).supportsResponseFormat;
   }
   /** Saves as the wrapped LM saves. */
   dumpState(): LMState {
