@@ -151,13 +151,15 @@ export function signatureSource(signature: Signature): string {
 }
 
 /**
- * The "program code" the proposer reads (DSPy's `get_dspy_source_code`): each distinct signature,
- * then the program class's source unless the program is a bare Predict or ChainOfThought.
+ * The "program code" the proposer reads (DSPy's `get_dspy_source_code`): each distinct signature of
+ * the predictors the program holds, then the program class's source unless the program is a bare
+ * Predict or ChainOfThought. A Predict holds no predictor (its signature is not a parameter), so a
+ * bare Predict's code is empty, as in DSPy.
  */
 export function programCodeString(program: Module, maxClassChars = 6000): string {
   const seen = new Set<string>();
   const header: string[] = [];
-  for (const p of program.predictors()) {
+  for (const p of program instanceof Predict ? [] : program.predictors()) {
     const src = signatureSource(p.signature);
     if (!seen.has(src)) {
       seen.add(src);
@@ -165,7 +167,7 @@ export function programCodeString(program: Module, maxClassChars = 6000): string
     }
   }
   let base = "";
-  if (!(program instanceof Predict) && !(program instanceof ChainOfThought)) {
+  if (program.constructor !== Predict && program.constructor !== ChainOfThought) {
     base = String(program.constructor);
     if (base.length > maxClassChars) base = base.slice(0, maxClassChars) + "\n    // …";
   }

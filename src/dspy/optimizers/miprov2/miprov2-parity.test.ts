@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { repoRoot } from "../../../testing/paths.js";
+import { Predict } from "../../predict.js";
 import type { FakeLMCall } from "../../testing/fake-lm.js";
 import { QA, dataset, exactMatch, promptLM, taskLM } from "../arith-world.test-util.js";
 import { TIPS } from "../grounded-proposer.js";
@@ -170,4 +172,37 @@ test("compile does not run the dry-run estimate unless a budget is set; the repo
   const budgeted: string[] = [];
   await mipro({ budget: { maxCalls: 200 }, log: (l) => budgeted.push(l) }).optimizer.compile(new QA(), { trainset, valset });
   assert.ok(budgeted.some((l) => l.includes("budget: at most 200 calls")));
+});
+
+test("the proposer's prompts are DSPy 3.3.1's, byte for byte (a recording from Python, ./fixtures)", async () => {
+  const fixture = JSON.parse(readFileSync(join(repoRoot, "src/dspy/optimizers/miprov2/fixtures/grounded-proposer.dspy-3.3.1.json"), "utf8")) as {
+    inputs: { trainset: Record<string, unknown>[]; demoCandidates: unknown[][]; rngAfterStep1: unknown };
+    calls: { messages: FakeLMCall["messages"]; temperature: number | null; rolloutId: number | null }[];
+    instructionCandidates: string[][];
+  };
+  const dir = mkdtempSync(join(tmpdir(), "mipro-fixture-"));
+  try {
+    const path = join(dir, "run.json");
+    let afterStep1: MIPROv2Checkpoint | null = null;
+    const { optimizer, proposer } = mipro({
+      checkpointPath: path,
+      progress: (e) => {
+        if (e.phase === "bootstrap" && e.done === e.total) afterStep1 = JSON.parse(readFileSync(path, "utf8")) as MIPROv2Checkpoint;
+      },
+    });
+    const { report } = await optimizer.compile(new Predict("question -> answer"), { trainset, valset });
+    // The recording's inputs are this run's step-1 outputs.
+    const saved = afterStep1 as MIPROv2Checkpoint | null;
+    assert.deepEqual(trainset.map((e) => e.toDict()), fixture.inputs.trainset);
+    assert.deepEqual(saved!.demoSets[0], fixture.inputs.demoCandidates);
+    assert.deepEqual(saved!.rng, fixture.inputs.rngAfterStep1);
+    // Every prompt-model call, as Python DSPy made it (the order differs: gridtune runs them concurrently).
+    const mine = proposer.calls.map((c) => ({ messages: c.messages, temperature: c.options.temperature ?? null, rolloutId: c.options.rolloutId ?? null }));
+    const order = (cs: typeof mine) => [...cs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    assert.equal(mine.length, fixture.calls.length);
+    assert.deepEqual(order(mine), order(fixture.calls));
+    assert.deepEqual(report.instructionCandidates, fixture.instructionCandidates);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
