@@ -121,17 +121,21 @@ export abstract class Adapter {
     return messages;
   }
 
-  /** Extra request options this adapter needs (JSONAdapter asks for JSON output). */
-  protected requestOptions(_lm: LM, _signature: Signature): Partial<ChatOptions> {
-    return {};
+  /**
+   * The extra request options of each try, in order: the next is tried while a reply cannot be parsed
+   * (ChatAdapter: one plain request; JSONAdapter: structured output, then JSON mode).
+   */
+  protected requestOptions(_lm: LM, _signature: Signature): Partial<ChatOptions>[] {
+    return [{}];
   }
 
   /**
-   * One request: format, call the LM, parse. Errors thrown by the LM propagate; errors raised while
-   * formatting or parsing are returned in `error` so a caller can fall back (as DSPy does for any
-   * exception that is not an `LMError`).
+   * One request (or one per {@link requestOptions} entry while replies cannot be parsed): format,
+   * call the LM, parse. Errors thrown by the LM propagate; errors raised while formatting or parsing
+   * are returned in `error` so a caller can fall back (as DSPy does for any exception that is not an
+   * `LMError`).
    */
-  attempt(
+  async attempt(
     lm: LM,
     config: PredictorConfig,
     signature: Signature,
@@ -139,38 +143,34 @@ export abstract class Adapter {
     inputs: FieldValues,
     context: AdapterCallContext = {},
   ): Promise<AdapterAttempt> {
-    return this.attemptWith(() => this.requestOptions(lm, signature), lm, config, signature, demos, inputs, context);
-  }
-
-  /** {@link attempt} with the request options `extra()` gives (JSONAdapter retries in JSON mode with it). */
-  protected async attemptWith(
-    extra: () => Partial<ChatOptions>,
-    lm: LM,
-    config: PredictorConfig,
-    signature: Signature,
-    demos: readonly ExampleLike[],
-    inputs: FieldValues,
-    context: AdapterCallContext,
-  ): Promise<AdapterAttempt> {
     let messages: ChatMessage[];
-    let options: ChatOptions;
+    let requests: ChatOptions[];
     try {
       messages = this.format(signature, demos, inputs);
-      options = { ...config, ...extra() };
-      if (context.role !== undefined) options.role = context.role;
-      if (context.signal !== undefined) options.signal = context.signal;
+      requests = this.requestOptions(lm, signature).map((extra) => {
+        const options: ChatOptions = { ...config, ...extra };
+        if (context.role !== undefined) options.role = context.role;
+        if (context.signal !== undefined) options.signal = context.signal;
+        return options;
+      });
     } catch (error) {
       return { error, lmResults: [], messages: [] };
     }
-    const result = await lm.chat(messages, options);
-    try {
-      if (!result.text) {
-        throw new AdapterParseError(this.name, signature, String(result.text ?? ""), "The LM returned an empty or null response.");
+    const lmResults: ChatResult[] = [];
+    let error: unknown;
+    for (const options of requests) {
+      const result = await lm.chat(messages, options);
+      lmResults.push(result);
+      try {
+        if (!result.text) {
+          throw new AdapterParseError(this.name, signature, String(result.text ?? ""), "The LM returned an empty or null response.");
+        }
+        return { completions: [this.parse(signature, result.text)], lmResults, messages };
+      } catch (e) {
+        error = e;
       }
-      return { completions: [this.parse(signature, result.text)], lmResults: [result], messages };
-    } catch (error) {
-      return { error, lmResults: [result], messages };
     }
+    return { error, lmResults, messages };
   }
 
   /** Formats, calls the LM once and parses; throws the parse error if the reply cannot be read. */

@@ -25,8 +25,7 @@ import { jsonRepairLoads } from "../json-repair.js";
 import { pyJsonDumps, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
 import { ChatAdapter } from "./chat.js";
-import type { ExampleLike } from "../example.js";
-import { type AdapterAttempt, type AdapterCallContext, type FieldValues, type PredictorConfig, parsedOutputFields } from "./base.js";
+import { type FieldValues, parsedOutputFields } from "./base.js";
 
 /** An LM that may say it takes no response format at all (DSPy: `response_format` not among the provider's parameters). */
 export interface ResponseFormatCapability {
@@ -67,35 +66,21 @@ export class JSONAdapter extends ChatAdapter {
     return true;
   }
 
-  /** JSON schema via structured output where the provider enforces it, JSON mode otherwise, nothing where it has no response format. */
-  protected override requestOptions(lm: LM, signature: Signature): Partial<ChatOptions> {
+  /**
+   * DSPy's `JSONAdapter.__call__`: a JSON schema via structured output where the provider enforces
+   * one, then — when that reply cannot be parsed — JSON mode; JSON mode alone otherwise; no response
+   * format where the provider takes none.
+   */
+  protected override requestOptions(lm: LM, signature: Signature): Partial<ChatOptions>[] {
+    const jsonMode: Partial<ChatOptions> = { responseFormat: { type: "json_object" } };
     switch (responseMode(lm)) {
       case "none":
-        return {};
+        return [{}];
       case "json_object":
-        return { responseFormat: { type: "json_object" } };
+        return [jsonMode];
       case "structured":
-        return { responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } };
+        return [{ responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } }, jsonMode];
     }
-  }
-
-  /**
-   * One request; a structured-output reply that fails to parse (or a request that fails to format)
-   * is retried once in JSON mode — DSPy's fallback for any error that is not an LM error (LM errors
-   * propagate).
-   */
-  override async attempt(
-    lm: LM,
-    config: PredictorConfig,
-    signature: Signature,
-    demos: readonly ExampleLike[],
-    inputs: FieldValues,
-    context: AdapterCallContext = {},
-  ): Promise<AdapterAttempt> {
-    const first = await super.attempt(lm, config, signature, demos, inputs, context);
-    if (first.error === undefined || responseMode(lm) !== "structured") return first;
-    const second = await this.attemptWith(() => ({ responseFormat: { type: "json_object" } }), lm, config, signature, demos, inputs, context);
-    return { ...second, lmResults: [...first.lmResults, ...second.lmResults] };
   }
 
   override formatFieldStructure(signature: Signature): string {

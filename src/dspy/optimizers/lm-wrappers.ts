@@ -8,7 +8,7 @@
  */
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
 import { DEFAULT_PRICES, type PriceTable } from "../../lm/prices.js";
-import { UsageTracker } from "../../lm/usage.js";
+import { UsageTracker, type UsageTotals } from "../../lm/usage.js";
 import type { ResponseFormatCapability } from "../adapters/json.js";
 import { type LMState, dumpLMState } from "../state.js";
 
@@ -35,14 +35,8 @@ export class BudgetExceededError extends Error {
   }
 }
 
-/** Counts of what went through a meter. */
-export interface MeterTotals {
-  calls: number;
-  cachedCalls: number;
-  failedCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
+/** Counts of what went through a meter: the LM layer's usage totals (`calls` counted when a call starts), and per role. */
+export interface MeterTotals extends UsageTotals {
   /** Per role (`task`, `prompt`, `teacher`, …) as the optimizer labels its LMs. */
   byRole: Record<string, { calls: number; costUsd: number }>;
 }
