@@ -6,8 +6,9 @@
  *    bootstrapped from the trainset in order, and N−3 bootstrapped from shuffled copies with a random
  *    number (1…maxBootstrappedDemos) of bootstrapped demos, each topped up with labeled examples.
  * 2. **Instruction candidates** (with the prompt model): grounded proposals from a dataset summary, a
- *    description of the program and its modules, task demos and a random tip
- *    (../grounded-proposer.ts). Candidate 0 is always the original instruction.
+ *    description of the program and of the predictor's module (made inside each proposal, with its
+ *    task demos, rollout id and temperature), task demos and a random tip (../grounded-proposer.ts).
+ *    Candidate 0 is always the original instruction (DSPy still makes, then discards, proposal 0).
  * 3. **Search**: the default program is scored on the whole valset; then each trial draws one
  *    (instruction, demo set) per predictor from a seeded multivariate TPE sampler (../tpe.ts) and scores
  *    it on a random minibatch (35 examples). Every 5 trials, and at the end, the untried combination
@@ -50,6 +51,15 @@
  * const { program, report } = await new MIPROv2({ metric, promptModel, taskModel, auto: "light", seed: 9 })
  *   .compile(agent, { trainset, valset, signal });
  * ```
+ *
+ * The result also carries DSPy's `trial_logs` (`report.trialLogs`), `candidate_programs` and
+ * `mb_candidate_programs` (`candidatePrograms`, `mbCandidatePrograms`). Like DSPy's, the program
+ * returned is not marked compiled: to distil from it with BootstrapFewShot, hand it over with
+ * `teacherAsIs` (../bootstrap-few-shot.ts), or it teaches with LabeledFewShot demos instead of its own.
+ *
+ * Files: settings and presets (./settings.ts), the draw plan (./draw-plan.ts), steps 1 and 2
+ * (./steps.ts), the search (./search.ts), the run and its state (./run.ts), the checkpoint
+ * (./checkpoint.ts), the estimate (./estimate.ts), the report (./report.ts).
  */
 import type { Example } from "../../example.js";
 import type { Module } from "../../module.js";
