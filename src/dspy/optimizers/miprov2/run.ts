@@ -284,8 +284,13 @@ export class MiproRun<P extends Module> {
     const best = S.best;
     const baseline = S.trials.find((t) => t.kind === "baseline");
     const trials = S.trials.map((t) => ({ ...t }));
-    const report = {
+    // The estimate is computed on first read: the dry-run simulation is not worth running for a report nobody asks.
+    let cached: CallEstimate | undefined;
+    const report: MIPROv2Report = {
       settings: this.settings,
+      get estimate() {
+        return (cached ??= estimate());
+      },
       datasetSummary: this.state.proposal.datasetSummary,
       programDescription: this.state.proposal.description,
       instructionCandidates: this.state.proposal.instructionCandidates.map((c) => [...c]),
@@ -300,10 +305,7 @@ export class MiproRun<P extends Module> {
       calls: structuredClone(this.meter.totals),
       stoppedBy: this.stoppedBy,
       resumed: this.resumed,
-    } as Omit<MIPROv2Report, "estimate"> as MIPROv2Report;
-    // Computed on first read: the dry-run simulation is not worth running for a report nobody asks.
-    let cached: CallEstimate | undefined;
-    Object.defineProperty(report, "estimate", { enumerable: true, configurable: true, get: () => (cached ??= estimate()) });
+    };
     // DSPy's `candidate_programs` / `mb_candidate_programs`: by score, best first (a stable sort, as Python's).
     const scored = (kinds: readonly string[]): MIPROv2CandidateProgram<P>[] =>
       trials
