@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../util/errors.js";
+import { RUN_FORMAT } from "./run-info.js";
 
-/** The format id every run record carries. */
-export const RUN_FORMAT = "gridtune-run/1" as const;
+export { RUN_FORMAT };
 /** What a run record's file name ends with, after the model name. */
 export const RUN_INFO_SUFFIX = "_info.json";
 

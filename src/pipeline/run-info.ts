@@ -2,9 +2,12 @@
  * The run record a fine-tuning run writes as `<output-dir>/<model_name>_info.json` (format
  * `gridtune-run/1`). The pipeline writes it; `gridtune serve` and `gridtune evaluate` read it.
  * No secrets ever appear here: API keys and base-URL credentials are stripped from `config`.
- * File names and the format id: ./run-files.ts.
+ * File names and the reader: ./run-files.ts. (No imports here: the dashboard's browser code reads
+ * these types.)
  */
-import type { RUN_FORMAT } from "./run-files.js";
+
+/** The format id every run record carries. */
+export const RUN_FORMAT = "gridtune-run/1" as const;
 
 /** How one evaluated example was judged by the metric. */
 export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
