@@ -17,7 +17,7 @@ export interface RunConfig {
   student_groq: boolean;
   assessor_groq: boolean;
   hint_type: "action" | "subgoal";
-  encoding_type: "ascii" | "natural" | "tuples" | "relative";
+  encoding_type: "ascii" | "natural" | "tuples" | "relative" | "balrog";
   view: "agent" | "full";
   samples_per_category: number;
   max_bootstrapped_demos: number;
