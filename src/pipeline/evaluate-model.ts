@@ -23,6 +23,8 @@ import type { RoleUsage } from "./run-info.js";
  */
 export interface EvaluateOptions {
   modelPath: string;
+  /** The agent's memory K (past steps it sees); default as saved. */
+  history?: number;
   /** Offline: a dataset directory. */
   datasetPath?: string;
   /** Closed loop: an env id and a number of episodes. */
@@ -83,6 +85,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
     lmOptions,
     onWarning: (w) => log(`⚠️ ${w}`),
+    ...(options.history !== undefined ? { history: options.history } : {}),
   });
   const student = agent.act.predict.lm?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);

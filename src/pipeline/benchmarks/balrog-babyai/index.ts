@@ -9,3 +9,4 @@ export { naiveAgent, minigridAgentPlayer, botPlayer, type BalrogAgent, type Balr
 export { evaluateBalrogBabyAI, runBalrogEpisode, type BalrogBabyAIOptions, type BalrogBabyAIResult, type BalrogAgentRun, type BalrogEpisode, type BalrogStep } from "./run.js";
 export { summarizeBalrog, balrogSummaryLines, balrogComparisonRows, type BalrogSummary, type BalrogTaskSummary } from "./summary.js";
 export { writeBalrogRecord, defaultBalrogRecordPath, checkRecordPathFree } from "./record.js";
+export { runBalrogBabyAIBenchmark, type BalrogBenchmarkOptions, type BalrogBenchmarkRun } from "./benchmark.js";
