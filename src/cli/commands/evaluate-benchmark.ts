@@ -6,6 +6,13 @@
 import { UserError } from "../../util/errors.js";
 import { interruptSignal, progressBars } from "./pipeline-shared.js";
 
+/** `--temperature`: a number ≥ 0. */
+export function temperatureFlag(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new UserError(`--temperature must be a number ≥ 0, got '${v}'`);
+  return n;
+}
+
 /** The benchmarks `--benchmark` knows. */
 export const BENCHMARKS = ["balrog-babyai"] as const;
 

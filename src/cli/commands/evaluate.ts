@@ -8,9 +8,10 @@ import { writeJsonAtomic } from "../../util/atomic-write.js";
 import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { UserError } from "../../util/errors.js";
+import { temperatureFlag } from "./evaluate-benchmark.js";
 
 interface Opts {
-  modelPath: string;
+  modelPath?: string;
   benchmark?: string;
   model?: string[];
   bot?: boolean;
@@ -63,7 +64,7 @@ export function register(program: Command): void {
     .option("--model <id>", "benchmark: an LM as BALROG's naive agent (repeat to compare)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--bot", "benchmark: add the BabyAI bot (the harness's sanity check)")
     .option("--tasks <list>", "benchmark: comma-separated tasks (goto,pickup,open,putnext,pick_up_seq_go_to; default all)")
-    .option("--temperature <t>", "benchmark: the naive agent's sampling temperature (BALROG: 1.0)", parseFloat)
+    .option("--temperature <t>", "benchmark: the naive agent's sampling temperature (BALROG: 1.0)", temperatureFlag)
     .option("--max-tokens <n>", "benchmark: the naive agent's reply cap (BALROG: 8192)", intFlag("--max-tokens", 1))
     .action(async (opts: Opts) => {
       if (opts.benchmark !== undefined) {
