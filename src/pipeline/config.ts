@@ -105,6 +105,7 @@ export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): Fin
   if (!HINT_TYPES.includes(c.hintType)) throw new ConfigError(at("hint_type"), `unknown hint type '${c.hintType}'; use ${HINT_TYPES.join(" or ")}`);
   if (!ENCODING_TYPES.includes(c.encodingType)) throw new ConfigError(at("encoding_type"), `unknown encoding type '${c.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
   if (!VIEW_TYPES.includes(c.view)) throw new ConfigError(at("view"), `unknown view '${c.view}'; use agent or full`);
+  if (c.encodingType === "balrog" && c.view === "full") throw new ConfigError(at("view"), "the balrog encoding (babyai-text's descriptions) describes the agent's view only; use view agent");
   if (c.history !== undefined && (!Number.isInteger(c.history) || c.history < 0)) throw new ConfigError(at("history"), `history must be a whole number ≥ 0, got ${c.history}`);
   if (!AUTO_LEVELS.includes(c.auto)) throw new ConfigError(at("auto"), `unknown level '${c.auto}'; use light, medium or heavy`);
   if (!METRIC_NAMES.includes(c.metric)) throw new ConfigError(at("metric"), `unknown metric '${c.metric}'; use exact, optimal or ai-feedback`);

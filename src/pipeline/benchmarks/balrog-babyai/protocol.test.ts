@@ -55,7 +55,7 @@ for (const r of fixture.records) r.prompt_sha256.forEach((h, i) => replies.set(h
 let server: LLMTestServer;
 before(async () => {
   server = await LLMTestServer.start({
-    models: ["balrog-scripted"],
+    models: fixture.records.map((_, i) => `balrog-scripted-${i}`),
     replies: [{ reply: (req: TestChatRequest) => replies.get(hashOf(req.messages))?.shift() ?? "UNRECORDED PROMPT" }],
   });
 });
@@ -67,13 +67,18 @@ test("episode seeds: sha256 of seed_task_episode as the Python recorder computes
 
 test("15 recorded episodes (3 per task): every prompt byte-identical to BALROG's, and the same trajectory and log", async () => {
   assert.equal(fixture.records.length, 15);
-  const model = lm("openai-compatible/balrog-scripted", { baseUrl: server.openaiBaseUrl, cache: false, config: loadLMConfig({ env: {}, envFile: false }), retry: { maxAttempts: 1 } });
-  const agent = naiveAgent(model);
+  // One model name per episode, so the episodes run at once and each one's requests can be told apart.
+  const config = loadLMConfig({ env: {}, envFile: false });
+  const episodes = await Promise.all(
+    fixture.records.map((r, i) => {
+      const model = lm(`openai-compatible/balrog-scripted-${i}`, { baseUrl: server.openaiBaseUrl, cache: false, config, retry: { maxAttempts: 1 } });
+      return runBalrogEpisode(naiveAgent(model), r.task, r.episode, r.seed);
+    }),
+  );
   let prompts = 0;
-  for (const r of fixture.records) {
-    const from = server.chatRequests.length;
-    const ep = await runBalrogEpisode(agent, r.task, r.episode, r.seed);
-    const sent = server.chatRequests.slice(from);
+  for (const [k, r] of fixture.records.entries()) {
+    const ep = episodes[k]!;
+    const sent = server.chatRequests.filter((q) => q.model === `balrog-scripted-${k}`);
     const what = `${r.task} #${r.episode} (seed ${r.seed})`;
     assert.equal(ep.mission, r.mission, what);
     assert.equal(ep.max_steps, r.max_steps, what);

@@ -144,7 +144,6 @@ export async function runBalrogEpisode(agent: BalrogAgent, task: string, episode
     } catch (e) {
       if (options.signal?.aborted) throw e;
       ep.error = (e as Error).message;
-      ep.num_steps = step + 1;
       break;
     }
     const { action, valid } = validAction(reply.completion);
