@@ -19,6 +19,8 @@ import { MinigridAgent } from "./minigrid-agent.js";
 import { AgentMemory, EMPTY_HISTORY, formatHistory } from "./history.js";
 import { observationTextSync, stepFromEnv } from "./observation.js";
 import { PlaySession } from "./play-session.js";
+import { ChatAdapter } from "../dspy/index.js";
+import { repoRoot } from "../testing/paths.js";
 
 const REPLY = "[[ ## reasoning ## ]]\nI turn to look around.\n\n[[ ## primitive_action ## ]]\nturn left\n\n[[ ## completed ## ]]";
 let server: LLMTestServer;
@@ -66,6 +68,18 @@ test("K = 0 is the single-step agent: the signature and the prompt have no histo
   const from = server.chatRequests.length;
   await rollout(agent, { envId: "MiniGrid-MemoryS7-v0", episodes: 1, seed: 4, maxSteps: 2 });
   for (const req of server.chatRequests.slice(from)) assert.ok(!req.messages.some((m) => m.content.includes("history")));
+});
+
+test("K = 0: the prompt and the state are byte-identical to the agent before memory existed", async () => {
+  const before = JSON.parse(readFileSync(join(repoRoot, "src/agent/fixtures/single-step-prompts.json"), "utf8")) as Record<"action" | "subgoal", { messages: unknown; state: unknown }>;
+  for (const hint of ["action", "subgoal"] as const) {
+    const agent = new MinigridAgent({ hintType: hint, encodingType: "natural", history: 0 });
+    const env = makeEnv("MiniGrid-MemoryS7-v0");
+    env.reset({ seed: 2 });
+    const observation = observationTextSync(stepFromEnv(env), "natural", "agent");
+    assert.deepEqual(new ChatAdapter().format(agent.act.predict.signature, [], { observation }), before[hint].messages);
+    assert.deepEqual(agent.dumpState(), before[hint].state);
+  }
 });
 
 test("a saved agent keeps its memory; loading it without memory (or a single-step one with it) is refused", async () => {
