@@ -133,3 +133,16 @@ test("play: the agent remembers every step taken in the episode, by whoever took
   m.record("b", "drop");
   assert.deepEqual(m.steps, [{ observation: "b", action: "drop" }]);
 });
+
+test("HintWrapper: an agent with memory hears of every step the RL agent took, hinted or not", async () => {
+  const { HintWrapper } = await import("../rl/hint-wrapper.js");
+  const agent = new MinigridAgent({ history: 2 }, model());
+  const hinted = new HintWrapper(makeEnv("MiniGrid-MemoryS7-v0"), agent, { every: 2 });
+  const from = server.chatRequests.length;
+  await hinted.reset({ seed: 5 });
+  await hinted.step(1);
+  await hinted.step(1); // hinted again: the two right turns are its history
+  assert.equal(server.chatRequests.length - from, 2);
+  assert.ok(userMessage(from).includes(EMPTY_HISTORY));
+  assert.match(userMessage(from + 1), /2 steps ago\nObservation:\n[^]*Action: turn right\n\n1 step ago\nObservation:\n[^]*Action: turn right\n\n\[\[ ## observation ## \]\]/);
+});
