@@ -17,7 +17,7 @@ export interface EncodeOptions {
 }
 
 /**
- * Writes an observation or a dataset step as text for the LLM in one of four encodings, for the agent's
+ * Writes an observation or a dataset step as text for the LLM in one of the encodings, for the agent's
  * view or the full grid (which needs a step record); every encoding starts with the mission.
  */
 export function encode(input: Encodable, opts: EncodeOptions): string {
