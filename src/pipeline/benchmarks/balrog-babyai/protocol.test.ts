@@ -18,6 +18,7 @@ import { naiveAgent } from "./agents.js";
 import { runBalrogEpisode } from "./run.js";
 import { balrogEpisodeSeed, balrogInstructionPrompt, naiveCompletion, validAction } from "./protocol.js";
 import { BalrogPromptBuilder } from "./prompt-builder.js";
+import { balrogSummaryLines, summarizeBalrog } from "./summary.js";
 
 interface RecordedStep {
   descriptions: string[];
@@ -47,6 +48,12 @@ const fixture = JSON.parse(readFileSync(join(repoRoot, "src/pipeline/benchmarks/
 };
 
 const hashOf = (messages: { role: string; content: string }[]) => createHash("sha256").update(JSON.stringify(messages.map((m) => ({ role: m.role, content: m.content })))).digest("hex");
+
+const balrogSummary = JSON.parse(readFileSync(join(repoRoot, "src/pipeline/benchmarks/balrog-babyai/fixtures/summary.json"), "utf8")) as {
+  printed: string;
+  summary: { average_progress: number; standard_error: number };
+  babyai_summary: { tasks: Record<string, { progression_percentage: number; standard_error: number; episodes_played: number }> };
+};
 
 // Recorded completions by the hash of the prompt BALROG sent (a queue: a prompt may repeat).
 const replies = new Map<string, string[]>();
@@ -104,6 +111,15 @@ test("15 recorded episodes (3 per task): every prompt byte-identical to BALROG's
     assert.deepEqual(ep.action_frequency, r.log.action_frequency, what);
   }
   assert.ok(prompts > 500, `${prompts} prompts compared`);
+  // BALROG's own summary of these 15 episodes (collect_and_summarize_results, print_summary_table).
+  const summary = summarizeBalrog(episodes);
+  assert.deepEqual(balrogSummaryLines(summary).slice(0, 5), balrogSummary.printed.split("\n").slice(0, 5));
+  for (const [task, t] of Object.entries(balrogSummary.babyai_summary.tasks)) {
+    const mine = summary.tasks[task]!;
+    assert.equal(mine.episodes_played, t.episodes_played, task);
+    assert.ok(Math.abs(mine.progression_percentage - t.progression_percentage) < 1e-9 && Math.abs(mine.standard_error - t.standard_error) < 1e-9, task);
+  }
+  assert.ok(Math.abs(summary.standard_error - balrogSummary.summary.standard_error) < 1e-9);
   // The recordings cover what the protocol has to get right.
   const all = fixture.records.flatMap((r) => r.completions);
   assert.ok(all.some((c) => c === ""), "an empty answer (no action in the history)");
