@@ -34,6 +34,7 @@ import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { episodeKey, sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { Judge } from "./metrics.js";
 import { RUN_FORMAT, runFiles } from "./run-files.js";
 import { GRIDTUNE_VERSION } from "../util/version.js";
@@ -130,6 +131,7 @@ function runConfig(c: FinetuneConfig, specs: ReturnType<typeof roleConfig>): Run
     hint_type: c.hintType,
     encoding_type: c.encodingType,
     view: c.view,
+    ...(c.history ? { history: c.history } : {}),
     samples_per_category: c.samplesPerCategory,
     max_bootstrapped_demos: c.maxBootstrappedDemos,
     max_labeled_demos: c.maxLabeledDemos,
@@ -156,6 +158,7 @@ export function checkpointPathFor(c: FinetuneConfig, specs: ReturnType<typeof ro
         c.hintType,
         c.encodingType,
         c.view,
+        ...(c.history ? [`history=${c.history}`] : []),
         c.samplesPerCategory,
         c.maxBootstrappedDemos,
         c.maxLabeledDemos,
@@ -217,7 +220,14 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const sample = ds;
   log(`✅ Sampled ${ds.steps.length} balanced samples`);
   const splits = splitByEpisode(ds.steps, c.seed);
-  const toEx = async (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view)));
+  // An agent with memory learns from each step with the steps before it in its episode.
+  const history = c.history ?? 0;
+  const pastOf = new Map<StepRecord, StepRecord[]>();
+  if (history > 0) {
+    const past = await previousSteps(c.datasetPath, ds.steps, history);
+    ds.steps.forEach((s, i) => pastOf.set(s, past[i]!));
+  }
+  const toEx = async (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined)));
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testset = await toEx(splits.test);
@@ -247,7 +257,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(assessorLM ? { assessor: assessorLM } : {}), ...(signal ? { signal } : {}) });
   if (assessorLM) log(`🤖 AI Feedback Metric initialized with ${assessorLM.model}`);
 
-  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view }, teacherLM);
+  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, teacherLM);
   const explicitSizes = c.numTrials !== undefined || c.numCandidates !== undefined;
   const checkpointPath = checkpointPathFor(c, specs, datasetStampOf(c.datasetPath));
   const optimizer = new MIPROv2({
