@@ -19,6 +19,7 @@ interface Fixture {
   seed: number;
   useMerge: boolean;
   maxMetricCalls: number;
+  auto: "light" | null;
   reflectionMinibatchSize: number;
   ntrain: number;
   nval: number;
@@ -38,7 +39,7 @@ interface Fixture {
   finalInstructions: Record<string, string>;
 }
 
-for (const file of ["qa-feedback.json", "solver-merge.json"]) {
+for (const file of ["qa-feedback.json", "solver-merge.json", "qa-auto-light.json"]) {
   test(`GEPA replays the Python run ${file}`, async () => {
     const f = JSON.parse(readFileSync(join(fixtureDir, file), "utf8")) as Fixture;
     const task = fixtureTaskLM();
@@ -47,7 +48,7 @@ for (const file of ["qa-feedback.json", "solver-merge.json"]) {
     const gepa = new GEPA({
       metric: f.metric === "feedback_metric" ? feedbackMetric : plainMetric,
       reflectionLM: reflection,
-      maxMetricCalls: f.maxMetricCalls,
+      ...(f.auto ? { auto: f.auto } : { maxMetricCalls: f.maxMetricCalls }),
       reflectionMinibatchSize: f.reflectionMinibatchSize,
       useMerge: f.useMerge,
       seed: f.seed,
@@ -55,6 +56,7 @@ for (const file of ["qa-feedback.json", "solver-merge.json"]) {
     });
     const out = await gepa.compile(program, { trainset: fixtureDataset(f.ntrain, 0), valset: fixtureDataset(f.nval, 100), lm: task });
     const d = out.detailedResults;
+    assert.equal(gepa.maxMetricCallsFor(program, f.ntrain, f.nval), f.maxMetricCalls, "budget");
     assert.deepEqual(
       reflection.calls.map((c) => c.messages[c.messages.length - 1]!.content),
       f.reflection.map((r) => r.prompt),
