@@ -333,7 +333,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
 
   try {
     if (c.dryRun) {
-      const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto }).estimateCalls(teacherAgent, { trainset, valset }) : undefined;
+      const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto, countFeedbackMetricCalls: true }).estimateCalls(teacherAgent, { trainset, valset }) : undefined;
       return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks, gepaEst);
     }
 

@@ -53,7 +53,15 @@ function readInfo(dir: string): RunInfo {
   return JSON.parse(readFileSync(join(dir, f), "utf8")) as RunInfo;
 }
 
-test("finetune --optimizer gepa runs end to end and resumes after a kill", async () => {
+test("finetune --optimizer gepa --dry-run prints GEPA's estimate and calls nothing", async () => {
+  server.requests.length = 0;
+  const r = await runCli([...ARGS, "--output-dir", join(root, "dry"), "--dry-run"], envFor("cache-dry"));
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /GEPA: budget \d+ metric calls/);
+  assert.equal(server.requests.length, 0);
+});
+
+test("finetune --optimizer gepa runs end to end and resumes after a kill", async (t) => {
   const outA = join(root, "a");
   const a = await runCli([...ARGS, "--output-dir", outA], envFor("cache-a"));
   assert.equal(a.code, 0, a.stderr + a.stdout);
@@ -65,6 +73,7 @@ test("finetune --optimizer gepa runs end to end and resumes after a kill", async
   assert.deepEqual(optA.gepa.candidates[0]!.parents, []);
   assert.ok(optA.gepa.pareto_front.length >= 1);
   assert.equal(infoA.program.instructions, Object.values(optA.gepa.candidates[optA.gepa.best_idx]!.instructions)[0]);
+  t.diagnostic(JSON.stringify({ candidates: optA.gepa.candidates.length, front: optA.gepa.pareto_front, stopped_by: optA.stopped_by, metric_calls: optA.gepa.total_metric_calls, lm_calls: optA.calls }));
 
   const outB = join(root, "b");
   const ckDir = join(outB, ".checkpoints");

@@ -61,6 +61,8 @@ function gepaFor(o: GepaStepOptions): GEPA {
     auto: o.auto,
     seed: o.seed,
     numThreads: o.concurrency,
+    // The grid's feedback is a metric call too: it counts against the metric-call budget.
+    countFeedbackMetricCalls: true,
     ...(o.budget ? { budget: o.budget } : {}),
     ...(o.checkpointPath && !o.dryRun ? { checkpointPath: o.checkpointPath, resume: o.resume ?? false } : {}),
     log: (line) => o.log(`  ${line.length > 400 ? `${line.slice(0, 399)}…` : line}`),
@@ -85,7 +87,7 @@ export async function optimizeWithGepa(o: GepaStepOptions): Promise<{ program: M
       baseline_score: pct(d.valAggregateScores[0]),
       best_score: pct(d.valAggregateScores[d.bestIdx]),
       trials: d.events.filter((e) => e.type === "select" || e.type === "merge").length,
-      resumed_trials: d.resumed ? 1 : 0,
+      resumed_trials: d.resumedIterations,
       stopped_by: d.stoppedBy,
       instruction_candidates: d.candidates.length,
       calls: d.spent.calls,

@@ -88,14 +88,17 @@ export function estimateGepaCalls(p: {
   callsPerProgramRun?: number;
   acceptRate?: number;
   budgetMaxCalls?: number;
+  /** Feedback metric calls (one per minibatch example) count against the budget. */
+  countFeedbackMetricCalls?: boolean;
 }): GEPACallEstimate {
   const V = p.valsetSize;
   const m = p.minibatchSize;
   const accept = p.acceptRate ?? 0.15;
-  const perIteration = 2 * m + accept * V;
+  const runsPerIteration = 2 * m + accept * V;
+  const callsPerIteration = runsPerIteration + (p.countFeedbackMetricCalls ? m : 0);
   const remaining = Math.max(0, p.maxMetricCalls - V);
-  const iterations = remaining > 0 ? Math.ceil(remaining / perIteration) : 0;
-  const programRuns = Math.round(V + iterations * perIteration);
+  const iterations = remaining > 0 ? Math.ceil(remaining / callsPerIteration) : 0;
+  const programRuns = Math.round(V + iterations * runsPerIteration);
   const perRun = p.callsPerProgramRun ?? p.predictors;
   const taskCalls = Math.round(programRuns * perRun);
   const total = taskCalls + iterations;

@@ -73,6 +73,11 @@ export interface GEPAOptions {
   seed?: number;
   /** Examples evaluated at once (default 8). */
   numThreads?: number;
+  /**
+   * Count the metric calls made for reflection feedback against `maxMetricCalls` (beyond DSPy, whose
+   * budget counts program runs only; default false).
+   */
+  countFeedbackMetricCalls?: boolean;
   /** LM calls / dollars the run may spend (beyond DSPy); the search stops with the best so far. */
   budget?: Budget;
   /** Prices for `budget.maxCostUsd`. */
@@ -139,12 +144,14 @@ export interface GEPADetailedResults {
   /** The iteration events (selected parents, minibatches, decisions). */
   events: GEPAEvent[];
   reflections: GEPAReflection[];
-  /** Feedback metric calls (made for reflection; GEPA's own count leaves them out). */
+  /** Feedback metric calls (made for reflection; GEPA's own count leaves them out unless `countFeedbackMetricCalls`). */
   feedbackMetricCalls: number;
   /** LM calls and cost through the meter. */
   spent: MeterTotals;
   stoppedBy: "completed" | "budget";
   resumed: boolean;
+  /** Iterations finished before this process continued from a checkpoint (0 without a resume). */
+  resumedIterations: number;
 }
 
 /** The optimized program, with DSPy's `detailed_results`. */
@@ -213,6 +220,7 @@ export class GEPA {
       ...(options.callsPerProgramRun !== undefined ? { callsPerProgramRun: options.callsPerProgramRun } : {}),
       ...(options.acceptRate !== undefined ? { acceptRate: options.acceptRate } : {}),
       ...(this.options.budget?.maxCalls !== undefined ? { budgetMaxCalls: this.options.budget.maxCalls } : {}),
+      ...(this.options.countFeedbackMetricCalls ? { countFeedbackMetricCalls: true } : {}),
     });
   }
 
@@ -240,6 +248,7 @@ class GEPARun<P extends Module> {
   private feedbackMetricCalls = 0;
   private stoppedBy: "completed" | "budget" = "completed";
   private resumed = false;
+  private resumedIterations = 0;
   private readonly fingerprint: string;
   private readonly controller = new AbortController();
 
@@ -470,6 +479,7 @@ class GEPARun<P extends Module> {
       const program = this.program(parent);
       const { dataset, feedbackCalls } = await makeReflectiveDataset(program, parentEval, components, this.adapterRng, this.go.metric);
       this.feedbackMetricCalls += feedbackCalls;
+      if (this.go.countFeedbackMetricCalls) state.totalNumEvals += feedbackCalls;
       try {
         newTexts = await this.reflect(iteration, parent, dataset, components);
       } catch (error) {
@@ -527,6 +537,7 @@ class GEPARun<P extends Module> {
       spent: structuredClone(this.meter.totals),
       stoppedBy: this.stoppedBy,
       resumed: this.resumed,
+      resumedIterations: this.resumedIterations,
     };
   }
 
@@ -566,6 +577,7 @@ class GEPARun<P extends Module> {
     this.feedbackMetricCalls = c.feedbackMetricCalls;
     this.meter.totals = c.spent;
     this.resumed = true;
+    this.resumedIterations = c.state.i + 1;
     this.log(`GEPA: resuming from ${path} at iteration ${c.state.i + 1} (${c.state.totalNumEvals} metric calls spent)`);
     return GEPAState.fromJSON(c.state);
   }
