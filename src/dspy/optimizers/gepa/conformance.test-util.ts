@@ -11,6 +11,10 @@ import { FakeLM } from "../../testing/fake-lm.js";
 import type { GEPAFeedbackMetric } from "./adapter.js";
 
 const KEYWORDS = ["CAREFULLY", "BLAH", "CARRY", "CHECK"];
+const WORDS = ["W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7"];
+
+/** The recorder's `MODE["many"]`: eight words, each fixing one class of questions. */
+export type WorldMode = "default" | "many";
 
 function instrOf(system: string): string {
   const parts = system.split("In adhering to this structure, your objective is: \n");
@@ -23,7 +27,7 @@ function field(user: string, name: string): string {
 }
 
 /** The recorder's `task_reply`. */
-export function taskReply(messages: readonly ChatMessage[]): string {
+export function taskReply(messages: readonly ChatMessage[], mode: WorldMode = "default"): string {
   const system = messages[0]!.content;
   const user = messages[messages.length - 1]!.content;
   const instr = instrOf(system);
@@ -39,6 +43,9 @@ export function taskReply(messages: readonly ChatMessage[]): string {
   if (system.includes("`plan`")) {
     const plan = field(user, "plan");
     right = (a % 2 === 0 && plan === "use alpha") || (a % 2 === 1 && instr.includes("BETA")) || ((a + b) % 5 === 0 && plan === "guess");
+  } else if (mode === "many") {
+    const broken = WORDS.some((w, k) => instr.includes(w) && (a + b) % 8 === (k + 4) % 8);
+    right = ((7 * a + 3 * b) % 4 === 0 && !broken) || WORDS.some((w, k) => instr.includes(w) && (a + b) % 8 === k);
   } else {
     const t = 1 + ["CAREFULLY", "CARRY", "CHECK"].filter((k) => instr.includes(k)).length;
     right = (7 * a + 3 * b) % 4 < t;
@@ -51,7 +58,7 @@ function count(s: string, sub: string): number {
 }
 
 /** The recorder's `reflect_reply`. */
-export function reflectReply(prompt: string): string {
+export function reflectReply(prompt: string, mode: WorldMode = "default"): string {
   const cur = prompt.split("```\n").slice(1).join("```\n").split("\n```")[0]!;
   const n = count(prompt, "# Example ");
   let next: string;
@@ -59,6 +66,11 @@ export function reflectReply(prompt: string): string {
     next = cur + (!cur.includes("ALPHA") ? " Use ALPHA." : " Be brief.");
   } else if (cur.includes("produce the fields `answer`") && cur.includes("`plan`")) {
     next = cur + (!cur.includes("BETA") ? " Use BETA." : " Be brief.");
+  } else if (mode === "many") {
+    const present = WORDS.filter((w) => cur.includes(w));
+    const missing = WORDS.filter((w) => !cur.includes(w));
+    const keep = [...present.slice(-1), missing[[...prompt].length % missing.length]!];
+    next = cur.split(" Use ")[0]! + keep.map((w) => ` Use ${w}.`).join("");
   } else {
     const missing = KEYWORDS.filter((k) => !cur.includes(k));
     const wrong = count(prompt, "Wrong");
@@ -71,12 +83,12 @@ export function reflectReply(prompt: string): string {
   return next;
 }
 
-export function fixtureTaskLM(): FakeLM {
-  return new FakeLM({ model: "det/task", respond: (messages) => taskReply(messages) });
+export function fixtureTaskLM(mode: WorldMode = "default"): FakeLM {
+  return new FakeLM({ model: "det/task", respond: (messages) => taskReply(messages, mode) });
 }
 
-export function fixtureReflectionLM(): FakeLM {
-  return new FakeLM({ model: "det/reflect", respond: (messages) => reflectReply(messages[messages.length - 1]!.content) });
+export function fixtureReflectionLM(mode: WorldMode = "default"): FakeLM {
+  return new FakeLM({ model: "det/reflect", respond: (messages) => reflectReply(messages[messages.length - 1]!.content, mode) });
 }
 
 export function fixtureDataset(n: number, offset: number): Example[] {

@@ -39,11 +39,12 @@ interface Fixture {
   finalInstructions: Record<string, string>;
 }
 
-for (const file of ["qa-feedback.json", "solver-merge.json", "qa-auto-light.json"]) {
+for (const file of ["qa-feedback.json", "solver-merge.json", "qa-auto-light.json", "qa-many-merge.json"]) {
   test(`GEPA replays the Python run ${file}`, async () => {
     const f = JSON.parse(readFileSync(join(fixtureDir, file), "utf8")) as Fixture;
-    const task = fixtureTaskLM();
-    const reflection = fixtureReflectionLM();
+    const mode = f.name === "qa-many" ? "many" : "default";
+    const task = fixtureTaskLM(mode);
+    const reflection = fixtureReflectionLM(mode);
     const program: Module = f.program === "QA" ? new QA() : new Solver();
     const gepa = new GEPA({
       metric: f.metric === "feedback_metric" ? feedbackMetric : plainMetric,
