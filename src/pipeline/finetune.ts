@@ -513,7 +513,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     log(usageTable(usage.snapshot()));
     log(`\n✅ DSPy Agent Fine-tuning Pipeline Completed!`);
     log(`📁 Model saved in: ${c.outputDir}`);
-    if (saved) removeCheckpoint(checkpointPath);
+    if (saved) removeCheckpoint(stepCheckpoint);
     return { ...info, files: { program: saved ? programPath : null, info: infoWritten } };
   } finally {
     await disposeLMs();

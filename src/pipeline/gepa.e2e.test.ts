@@ -109,4 +109,6 @@ test("finetune --optimizer gepa runs end to end and resumes after a kill", async
   assert.deepEqual(infoB.optimization!.gepa!.candidates, optA.gepa.candidates);
   assert.equal(infoB.optimization!.gepa!.total_metric_calls, optA.gepa.total_metric_calls);
   assert.equal(infoB.optimization!.best_score, optA.best_score);
+  assert.ok(infoB.optimization!.resumed_trials >= killedAt, `resumed after ${infoB.optimization!.resumed_trials} iterations, killed at ${killedAt}`);
+  assert.equal(existsSync(ckDir) && readdirSync(ckDir).length > 0, false, "the checkpoint is removed after a saved run");
 });
