@@ -281,7 +281,8 @@ class GEPARun<P extends Module> {
     this.fingerprint = createHash("sha256")
       .update(
         JSON.stringify({
-          o: this.o,
+          // Concurrency does not change the result, so a resume may use another.
+          o: { ...this.o, numThreads: null },
           max: this.maxMetricCalls,
           seed: student.namedPredictors().map(([n, p]) => [n, p.signature.instructions, p.signature.signature]),
           train: this.trainset.map((e) => e.toDict()),
@@ -362,6 +363,7 @@ class GEPARun<P extends Module> {
         try {
           await this.iteration(state);
         } catch (error) {
+          if (this.controller.signal.aborted) throw this.controller.signal.reason ?? error;
           if (!this.isBudgetStop(error)) throw error;
           this.restore(state, before);
           this.stoppedBy = "budget";
@@ -371,6 +373,7 @@ class GEPARun<P extends Module> {
         this.go.onIteration?.(this.results(state));
       }
     } catch (error) {
+      if (this.controller.signal.aborted) throw this.controller.signal.reason ?? error;
       if (!this.isBudgetStop(error) || !state) throw error;
       this.stoppedBy = "budget";
     }
