@@ -10,6 +10,7 @@ import { type Example, Prediction } from "../../example.js";
 import type { CallOptions, Module, TraceEntry } from "../../module.js";
 import { pyStr } from "../../pycompat.js";
 import type { PyRandom } from "../py-random.js";
+import { runOrderedPool } from "../../../util/ordered-pool.js";
 import type { ReflectiveExample } from "./reflection.js";
 import type { Candidate } from "./state.js";
 
@@ -66,8 +67,6 @@ export interface BatchEvaluationOptions {
   numThreads: number;
   failureScore: number;
   callOptions: CallOptions;
-  /** Stops starting examples (budget or caller). */
-  shouldStop?: () => boolean;
 }
 
 /**
@@ -76,51 +75,36 @@ export interface BatchEvaluationOptions {
  * scores `failureScore`; a parse failure keeps its trajectory, marked failed (never reflected on).
  */
 export async function evaluateBatch(program: Module, batch: readonly Example[], o: BatchEvaluationOptions): Promise<EvaluationBatch> {
-  const outputs: Prediction[] = new Array(batch.length);
-  const scores: number[] = new Array(batch.length);
-  const trajectories: Trajectory[] = new Array(batch.length);
-  let next = 0;
-  let fatal: unknown;
-  const runOne = async (k: number) => {
-    const example = batch[k]!;
-    const trace: TraceEntry[] = [];
-    let prediction: Prediction;
-    try {
-      prediction = await program.call(example.inputs().toDict(), { ...o.callOptions, trace });
-    } catch (error) {
-      if (o.callOptions.signal?.aborted) throw o.callOptions.signal.reason ?? error;
-      if (!(error instanceof AdapterParseError) && isStopError(error)) throw error;
-      outputs[k] = new Prediction();
-      scores[k] = o.failureScore;
-      trajectories[k] = { exampleIndex: k, example, prediction: outputs[k], trace, value: o.failureScore, failed: true };
-      return;
-    }
-    let value: MetricValue;
-    try {
-      value = o.captureTraces ? await o.metric(example, prediction, trace) : await o.metric(example, prediction);
-    } catch (error) {
-      if (isStopError(error)) throw error;
-      value = o.failureScore;
-    }
-    outputs[k] = prediction;
-    scores[k] = scoreFrom(value, o.failureScore);
-    trajectories[k] = { exampleIndex: k, example, prediction, trace, value, failed: false };
-  };
-  const worker = async () => {
-    while (next < batch.length && fatal === undefined) {
-      if (o.shouldStop?.()) break;
-      const k = next++;
+  const results = await runOrderedPool(
+    batch.length,
+    async (k): Promise<{ prediction: Prediction; score: number; trajectory: Trajectory }> => {
+      const example = batch[k]!;
+      const trace: TraceEntry[] = [];
+      let prediction: Prediction;
       try {
-        await runOne(k);
+        prediction = await program.call(example.inputs().toDict(), { ...o.callOptions, trace });
       } catch (error) {
-        fatal ??= error;
+        if (o.callOptions.signal?.aborted) throw o.callOptions.signal.reason ?? error;
+        if (!(error instanceof AdapterParseError) && isStopError(error)) throw error;
+        const empty = new Prediction();
+        return { prediction: empty, score: o.failureScore, trajectory: { exampleIndex: k, example, prediction: empty, trace, value: o.failureScore, failed: true } };
       }
-    }
+      let value: MetricValue;
+      try {
+        value = o.captureTraces ? await o.metric(example, prediction, trace) : await o.metric(example, prediction);
+      } catch (error) {
+        if (isStopError(error)) throw error;
+        value = o.failureScore;
+      }
+      return { prediction, score: scoreFrom(value, o.failureScore), trajectory: { exampleIndex: k, example, prediction, trace, value, failed: false } };
+    },
+    { concurrency: Math.max(1, o.numThreads), ...(o.callOptions.signal ? { signal: o.callOptions.signal } : {}) },
+  );
+  return {
+    outputs: results.map((r) => r.prediction),
+    scores: results.map((r) => r.score),
+    trajectories: o.captureTraces ? results.map((r) => r.trajectory) : null,
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.numThreads, batch.length)) }, worker));
-  if (fatal !== undefined) throw fatal;
-  if (next < batch.length || outputs.some((x) => x === undefined)) throw new GEPAStopped();
-  return { outputs, scores, trajectories: o.captureTraces ? trajectories : null };
 }
 
 /** Raised when a batch could not finish because the run is stopping (budget or signal). */

@@ -313,7 +313,7 @@ class GEPARun<P extends Module> {
     return evaluateBatch(
       this.program(candidate),
       ids.map((i) => from[i]!),
-      { metric: this.go.metric, captureTraces, numThreads: this.o.numThreads, failureScore: this.o.failureScore, callOptions, shouldStop: () => this.anySignal().aborted },
+      { metric: this.go.metric, captureTraces, numThreads: this.o.numThreads, failureScore: this.o.failureScore, callOptions },
     );
   }
 
