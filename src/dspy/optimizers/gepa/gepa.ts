@@ -18,6 +18,20 @@
  * dollar budget that stops the search with the best program so far, and checkpoints (the whole state
  * with both RNGs, written atomically at the start of every iteration) that `resume` continues from.
  *
+ * Checked against Python runs (./fixtures/README.md). Where this differs from DSPy + gepa:
+ * - only DSPy's configuration of gepa: the `instance` frontier, one proposal per iteration, full
+ *   validation of accepted candidates, no evaluation cache, instruction components only (no
+ *   `dspy.Flex` code, no custom instruction proposer), format failures not reflected on;
+ * - a program that throws scores `failureScore` and is not reflected on (DSPy's adapter drops the
+ *   example from the minibatch, leaving gepa shorter score lists);
+ * - a merge whose parents both changed several components with equal scores takes them in key order
+ *   (gepa iterates a Python set of names, in hash-seeded order);
+ * - resume: gepa re-seeds its RNG when it loads a run directory, so a resumed Python run draws other
+ *   parents and minibatches; here the checkpoint keeps both RNGs, the sampler and the merge
+ *   bookkeeping, so a resumed run ends as the uninterrupted one;
+ * - `countFeedbackMetricCalls` (off by default, on in the pipeline) counts the feedback metric calls
+ *   against `maxMetricCalls`.
+ *
  * ```ts
  * const optimized = await new GEPA({ metric, reflectionLM, auto: "light", seed: 0 })
  *   .compile(program, { trainset, valset, lm });
