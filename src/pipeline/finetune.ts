@@ -24,6 +24,9 @@ import { fileURLToPath } from "node:url";
 import type { Example } from "../dspy/index.js";
 import { ChatAdapter, DEPENDENCY_VERSIONS } from "../dspy/index.js";
 import { MIPROv2, type MIPROv2Report } from "../dspy/optimizers/miprov2.js";
+import { type GepaStepOptions, optimizeWithGepa } from "./optimize-gepa.js";
+import type { GEPACallEstimate } from "../dspy/optimizers/gepa/index.js";
+import { GEPA } from "../dspy/optimizers/gepa/index.js";
 import { BootstrapFewShot, teacherAsIs } from "../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../dspy/optimizers/bootstrap-finetune.js";
 import { checkCredentials, loadLMConfig, publicLMConfig, UsageTracker, priceFor, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
@@ -227,7 +230,16 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     const past = await previousSteps(c.datasetPath, ds.steps, history);
     ds.steps.forEach((s, i) => pastOf.set(s, past[i]!));
   }
-  const toEx = async (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined)));
+  // GEPA's feedback reads each example's whole step (grid, optimal set): kept beside the example.
+  const byId = new Map<Example, StepRecord>();
+  const toEx = async (list: StepRecord[]) =>
+    Promise.all(
+      list.map(async (s) => {
+        const e = await toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined);
+        byId.set(e, s);
+        return e;
+      }),
+    );
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testset = await toEx(splits.test);
@@ -278,6 +290,30 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     log: (line) => log(`  ${clip(line)}`),
   });
 
+  const gepaCheckpointPath = checkpointPath.replace(/miprov2-([0-9a-f]+)\.json$/, "gepa-$1.json");
+  const gepaStep: GepaStepOptions | null =
+    c.optimizer === "gepa"
+      ? {
+          agent: teacherAgent,
+          trainset,
+          valset,
+          judge,
+          teacherLM,
+          reflectionLM: c.reflectionModel ? roleLM(roleSpec(c.reflectionModel, "teacher", c.teacherGroq).id, { role: "proposer", ...common }) : proposerLM,
+          auto: c.auto,
+          seed: c.seed,
+          concurrency: c.concurrency,
+          ...(c.budget ? { budget: { ...(c.budget.calls !== undefined ? { maxCalls: c.budget.calls } : {}), ...(c.budget.costUsd !== undefined ? { maxCostUsd: c.budget.costUsd } : {}) } } : {}),
+          checkpointPath: gepaCheckpointPath,
+          resume: c.resume,
+          stepOf: (e) => byId.get(e),
+          ...(signal ? { signal } : {}),
+          dryRun: c.dryRun,
+          log: (line) => log(line),
+        }
+      : null;
+  const stepCheckpoint = gepaStep ? gepaCheckpointPath : checkpointPath;
+
   const specsForInfo = runConfig(c, specs);
   const baseInfo = {
     format: RUN_FORMAT,
@@ -293,18 +329,33 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   };
 
   try {
-    if (c.dryRun) return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks);
+    if (c.dryRun) {
+      const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto, countFeedbackMetricCalls: true }).estimateCalls(teacherAgent, { trainset, valset }) : undefined;
+      return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks, gepaEst);
+    }
 
     // ---- Step 1 ----
     t = performance.now();
     log(`\n🧠 Step 1: Optimizing prompts with teacher model (${specs.teacher.id})...`);
-    log("🔧 Running prompt optimization with MIPROv2...");
-    if (c.resume) log(existsSync(checkpointPath) ? `↩️ Resuming from ${checkpointPath}` : `↩️ --resume: no checkpoint for these settings yet (${checkpointPath}); starting fresh`);
-    else removeCheckpoint(checkpointPath);
+    log(`🔧 Running prompt optimization with ${gepaStep ? "GEPA" : "MIPROv2"}...`);
+    if (c.resume) log(existsSync(stepCheckpoint) ? `↩️ Resuming from ${stepCheckpoint}` : `↩️ --resume: no checkpoint for these settings yet (${stepCheckpoint}); starting fresh`);
+    else removeCheckpoint(stepCheckpoint);
     let optimized: MinigridAgent = teacherAgent;
     let report: MIPROv2Report | null = null;
     let optError: string | null = null;
-    try {
+    let gepaSummary: OptimizationSummary | null = null;
+    if (gepaStep) {
+      const r = await optimizeWithGepa(gepaStep);
+      if (r.fatal !== undefined) {
+        const e = r.fatal;
+        if (signal?.aborted || isFatalLMError(e) || e instanceof UserError || (e as Error).name === "GEPACheckpointMismatchError") throw e;
+        const w = `prompt optimization failed (${(e as Error).message}); using the base teacher program`;
+        warnings.push(w);
+        log(`⚠️ Warning: ${w}`);
+      }
+      optimized = r.program;
+      gepaSummary = r.summary;
+    } else try {
       const r = await optimizer.compile(teacherAgent, { trainset, valset, ...(signal ? { signal } : {}) });
       optimized = r.program;
       report = r.report;
@@ -318,7 +369,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       log(`⚠️ Warning: ${w}`);
     }
     timings["optimize_s"] = secondsSince(t);
-    const optimization: OptimizationSummary = {
+    const optimization: OptimizationSummary = gepaSummary ?? {
       optimizer: report ? "MIPROv2" : "none",
       baseline_score: report?.baselineScore ?? null,
       best_score: report?.bestScore ?? null,
@@ -453,7 +504,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     log(usageTable(usage.snapshot()));
     log(`\n✅ DSPy Agent Fine-tuning Pipeline Completed!`);
     log(`📁 Model saved in: ${c.outputDir}`);
-    if (saved) removeCheckpoint(checkpointPath);
+    if (saved) removeCheckpoint(stepCheckpoint);
     return { ...info, files: { program: saved ? programPath : null, info: infoWritten } };
   } finally {
     await disposeLMs();
@@ -551,8 +602,13 @@ async function dryRun(
   baseInfo: Pick<RunInfo, "format" | "config" | "dataset" | "environment">,
   log: (line: string) => void,
   hooks: FinetuneHooks,
+  gepaEst?: GEPACallEstimate,
 ): Promise<FinetuneResult> {
-  const est = await optimizer.estimateCalls(program, { trainset, valset });
+  const mipro = await optimizer.estimateCalls(program, { trainset, valset });
+  // With GEPA, step 1's runs and proposals are GEPA's estimate (the reflection model counted as proposer).
+  const est = gepaEst
+    ? { programRuns: { total: gepaEst.programRuns }, lmCalls: { task: gepaEst.taskCalls, prompt: gepaEst.reflectionCalls }, text: gepaEst.text }
+    : mipro;
   // Assessor calls: at most one per judged prediction that is neither exact nor optimal; assume half.
   const judged = est.programRuns.total;
   const assessorShare = c.metric === "ai-feedback" ? 0.5 : 0;
