@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeLM } from "../dspy/index.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { MinigridAgent, parseAction, subgoalCategory, normalizeSubgoal, observationText, stepFromEnv, isLoopbackUrl, retryFromEnv } from "./index.js";
 import { HintWrapper, rollout, NO_ACTION_HINT } from "../rl/index.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gridtune-agent-"));
+const dir = tempDir("agent");
 
 test("parseAction reads phrases, names, indices and noise; null when none or several", () => {
   assert.equal(parseAction("turn left"), 0);
