@@ -265,7 +265,7 @@ export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLM
 // ───────────────────────────── 9. Pipeline ─────────────────────────────
 
 export { finetune, gridtuneVersion, modelName, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./pipeline/finetune.js";
-export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./pipeline/evaluate-model.js";
+export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult, type OfflineSelection } from "./pipeline/evaluate-model.js";
 export { runBatch, type BatchResult, type BatchRunResult } from "./pipeline/batch.js";
 export { runStartJob, DEFAULT_LOCAL_MODEL, START_ENVS, type StartJobOptions, type StartJobHooks, type StartJobResult } from "./pipeline/start-job.js";
 export {
