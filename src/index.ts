@@ -113,6 +113,8 @@ export {
   type SvgOptions,
   type RenderView,
   type AnsiOptions,
+  type CellGlyphs,
+  PPRINT_GLYPHS,
   type ImageFormat,
   type ImageFileOptions,
 } from "./minigrid/render/index.js";
@@ -149,7 +151,7 @@ export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as ste
 
 // ───────────────────────────── 4. Encodings ─────────────────────────────
 
-export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
+export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, ASCII_GLYPHS, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
 export type { DecodedAscii } from "./encoding/ascii.js";
 export type { DecodedTuples } from "./encoding/tuples.js";
 

@@ -13,7 +13,7 @@
  * settings in `metadata.gridtune` (hint type, encoding, view, models), which Python ignores.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { ChainOfThought, Module, DEPENDENCY_VERSIONS, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
+import { ChainOfThought, Module, DEPENDENCY_VERSIONS, checkPredictorState, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
 import type { LM } from "../lm/types.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -142,6 +142,11 @@ export class MinigridAgent extends Module {
     const info = readSiblingInfo(path);
     const predState = (raw["act.predict"] ?? raw["predict.predict"]) as { signature?: { fields?: { prefix?: string }[] }; lm?: LMState | null } | undefined;
     if (!predState) throw new UserError(`${path} has no 'act.predict' predictor state; is it a MinigridAgent saved by gridtune finetune?`);
+    try {
+      checkPredictorState(predState, raw["act.predict"] !== undefined ? "act.predict" : "predict.predict");
+    } catch (e) {
+      throw new UserError(`${path}: cannot load the agent: ${(e as Error).message}`);
+    }
     const prefixes = (predState.signature?.fields ?? []).map((f) => f.prefix ?? "");
     const hintType: HintType = meta.hint_type ?? info?.hint_type ?? (prefixes.some((p) => /^Subgoal/i.test(p)) ? "subgoal" : "action");
     const agent = new MinigridAgent({

@@ -298,7 +298,7 @@ function numTrialsFor(predictors: number, zeroshot: boolean, n: number): number 
 
 /** DSPy's `adjusted_num_trials` and the number of full evaluations after the baseline. */
 function fullEvalSchedule(numTrials: number, minibatch: boolean, steps: number): { adjusted: number; fullEvals: number } {
-  if (!minibatch) return { adjusted: numTrials, fullEvals: 0 };
+  if (!minibatch) return { adjusted: numTrials + 1, fullEvals: 0 }; // the baseline is trial 1, then numTrials more
   const adjusted = Math.trunc(numTrials + Math.floor(numTrials / steps) + 1 + (numTrials % steps !== 0 ? 1 : 0));
   let next = 1;
   let fullEvals = 0;
