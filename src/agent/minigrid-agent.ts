@@ -1,7 +1,7 @@
 /**
  * MinigridAgent: the trained LLM agent. One ChainOfThought predictor named `act` (state path
  * `act.predict`), input `observation`, output `primitive_action` (one of the seven action phrases) or
- * `subgoal`, so `(await agent.forward({observation})).primitive_action` reads as in the original tool.
+ * `subgoal`: `(await agent.forward({observation})).get("primitive_action")`.
  *
  * ```ts
  * const agent = await MinigridAgent.load("saved_llm_models/finetuned_….json");   // LM from the file
