@@ -207,7 +207,7 @@ export {
 export { readStateFile, writeStateFile, type ProgramState, type PredictorState, type LMState, type LoadStateOptions } from "./dspy/state.js";
 export { FakeLM, chatReply, type FakeLMOptions, type FakeReply, type FakeLMCall } from "./dspy/testing/fake-lm.js";
 export { LabeledFewShot, type LabeledFewShotOptions, type LabeledFewShotCompileOptions } from "./dspy/optimizers/labeled-few-shot.js";
-export { BootstrapFewShot, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
+export { BootstrapFewShot, teacherAsIs, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
 export {
   MIPROv2,
   AUTO_RUN_SETTINGS,
@@ -221,6 +221,8 @@ export {
   type MIPROv2Result,
   type MIPROv2Settings,
   type MIPROv2Trial,
+  type MIPROv2TrialLog,
+  type MIPROv2CandidateProgram,
 } from "./dspy/optimizers/miprov2.js";
 export {
   BootstrapFinetune,

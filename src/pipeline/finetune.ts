@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import type { Example } from "../dspy/index.js";
 import { ChatAdapter, DEPENDENCY_VERSIONS } from "../dspy/index.js";
 import { MIPROv2, type MIPROv2Report } from "../dspy/optimizers/miprov2.js";
-import { BootstrapFewShot } from "../dspy/optimizers/bootstrap-few-shot.js";
+import { BootstrapFewShot, teacherAsIs } from "../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../dspy/optimizers/bootstrap-finetune.js";
 import { checkCredentials, loadLMConfig, publicLMConfig, UsageTracker, priceFor, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
@@ -391,7 +391,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
           ...(hooks.progress ? { progress: (e) => hooks.progress!({ ...e, phase: "distill" }) } : {}),
           log: (line) => log(`  ${clip(line)}`),
         });
-        finetuned = await bfs.compile(studentAgent, { trainset, teacher: optimized, ...(signal ? { signal } : {}) });
+        finetuned = await bfs.compile(studentAgent, { trainset, teacher: teacherAsIs(optimized), ...(signal ? { signal } : {}) });
         finetuned.setLM(studentLM);
         distillation.method = "bootstrap-few-shot";
         log("✅ Fine-tuning completed successfully (student demos bootstrapped from the optimized teacher's traces)");

@@ -44,6 +44,17 @@ export interface ScoreSummary {
 }
 
 /**
+ * The "AI-assessed reasonable" share, defined once for the console report and the dashboard: the
+ * answers the assessor judged reasonable among those that were neither exact nor an optimal
+ * alternative (the original tool's `ai_reasonable / (total - exact_matches)`, with optimal
+ * alternatives counted as right like exact matches).
+ */
+export function aiReasonableShare(s: Pick<ScoreSummary, "n" | "exact" | "optimal_alternatives" | "ai_reasonable">): { count: number; of: number; rate: number } {
+  const of = Math.max(0, s.n - s.exact - s.optimal_alternatives);
+  return { count: s.ai_reasonable, of, rate: of > 0 ? s.ai_reasonable / of : 0 };
+}
+
+/**
  * One test example in a run record: where it came from, what the agent saw and answered, its reasoning,
  * the score and the verdict.
  */
