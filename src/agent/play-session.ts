@@ -26,7 +26,9 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import type { EncodingType, ViewType } from "./actions.js";
 import type { AgentAdvice, MinigridAgent } from "./minigrid-agent.js";
-import { observationText, stepFromEnv } from "./observation.js";
+import { observationText, observationTextSync, stepFromEnv } from "./observation.js";
+import { AgentMemory } from "./history.js";
+import { ACTION_PHRASES } from "../minigrid/constants.js";
 import { ASCII_GLYPHS } from "../encoding/ascii.js";
 
 /** Options of {@link PlaySession}: the env, the seed, the agent (optional) and how observations are shown. */
@@ -123,6 +125,8 @@ export class PlaySession {
   private expertMemo: { key: string; decision: ExpertDecision } | null = null;
   private adviceMemo: { key: string; advice: AgentAdvice } | null = null;
   private lastError: { key: string; error: Error } | null = null;
+  /** The agent's memory of this episode (agents with history): every step taken, by whoever took it. */
+  private memory: AgentMemory | null = null;
 
   constructor(options: PlaySessionOptions) {
     this.env = typeof options.env === "string" ? makeEnv(options.env) : options.env;
@@ -194,6 +198,7 @@ export class PlaySession {
     this.episodeNumber++;
     this.reward = 0;
     this.last = null;
+    this.memory = this.agent && this.agent.history > 0 ? new AgentMemory(this.agent.history) : null;
   }
 
   /**
@@ -215,7 +220,7 @@ export class PlaySession {
     const key = this.stateKey();
     if (this.adviceMemo?.key === key) return this.adviceMemo.advice;
     try {
-      const advice = await this.agent.advise(this.env, { role: this.role, ...(options.signal ? { signal: options.signal } : {}) });
+      const advice = await this.agent.advise(this.env, { role: this.role, ...(options.signal ? { signal: options.signal } : {}) }, this.memory ?? undefined);
       if (this.stateKey() === key) this.adviceMemo = { key, advice };
       return advice;
     } catch (e) {
@@ -305,6 +310,9 @@ export class PlaySession {
 
   private apply(action: number, by: PlayStep["by"]): PlayStep {
     if (this.done) throw new EpisodeOverError();
+    if (this.memory && this.agent) {
+      this.memory.record(observationTextSync(stepFromEnv(this.env), this.agent.encodingType, this.agent.view), ACTION_PHRASES[action] ?? String(action));
+    }
     const r = this.env.step(action);
     this.reward += r.reward;
     const done = r.terminated || r.truncated;

@@ -18,6 +18,7 @@ import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, stepId, toExample, type StepRecord } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
 import { Judge } from "./metrics.js";
 import { usageRecord } from "./report.js";
@@ -29,6 +30,8 @@ import type { RoleUsage, RunInfo } from "./run-info.js";
  */
 export interface EvaluateOptions {
   modelPath: string;
+  /** The agent's memory K (past steps it sees); default as saved. */
+  history?: number;
   /** Offline: a dataset directory. */
   datasetPath?: string;
   /** Closed loop: an env id and a number of episodes. */
@@ -174,6 +177,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
     lmOptions,
     onWarning: (w) => log(`⚠️ ${w}`),
+    ...(options.history !== undefined ? { history: options.history } : {}),
   });
   const student = agent.act.predict.lm?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
@@ -181,7 +185,9 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   try {
     if (offline) {
       const { steps, scope, record } = await chooseSteps(options, agent.hintType, log);
-      const examples = await Promise.all(steps.map((s) => toExample(s, agent.hintType, agent.encodingType, agent.view)));
+      // An agent with memory reads each step after the steps before it in its episode.
+      const past = agent.history > 0 ? await previousSteps(options.datasetPath!, steps, agent.history) : null;
+      const examples = await Promise.all(steps.map((s, i) => toExample(s, agent.hintType, agent.encodingType, agent.view, past ? past[i] : undefined)));
       const judge = new Judge({
         metric,
         hint: agent.hintType,

@@ -34,6 +34,7 @@ import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { Judge } from "./metrics.js";
 import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evaluate.js";
 import { evaluationLines, usageRecord, usageTable } from "./report.js";
@@ -152,6 +153,7 @@ function runConfig(c: FinetuneConfig, specs: ReturnType<typeof roleConfig>): Run
     hint_type: c.hintType,
     encoding_type: c.encodingType,
     view: c.view,
+    ...(c.history ? { history: c.history } : {}),
     samples_per_category: c.samplesPerCategory,
     max_bootstrapped_demos: c.maxBootstrappedDemos,
     max_labeled_demos: c.maxLabeledDemos,
@@ -178,6 +180,7 @@ export function checkpointPathFor(c: FinetuneConfig, specs: ReturnType<typeof ro
         c.hintType,
         c.encodingType,
         c.view,
+        ...(c.history ? [`history=${c.history}`] : []),
         c.samplesPerCategory,
         c.maxBootstrappedDemos,
         c.maxLabeledDemos,
@@ -240,10 +243,17 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   log(`✅ Sampled ${ds.steps.length} balanced samples`);
   const byId = new Map<Example, StepRecord>();
   const splits = splitByEpisode(ds.steps, c.seed);
+  // An agent with memory learns from each step with the steps before it in its episode.
+  const history = c.history ?? 0;
+  const pastOf = new Map<StepRecord, StepRecord[]>();
+  if (history > 0) {
+    const past = await previousSteps(c.datasetPath, ds.steps, history);
+    ds.steps.forEach((s, i) => pastOf.set(s, past[i]!));
+  }
   const toEx = async (list: StepRecord[]) =>
     Promise.all(
       list.map(async (s) => {
-        const e = await toExample(s, c.hintType, c.encodingType, c.view);
+        const e = await toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined);
         byId.set(e, s);
         return e;
       }),
@@ -277,7 +287,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(assessorLM ? { assessor: assessorLM } : {}), ...(signal ? { signal } : {}) });
   if (assessorLM) log(`🤖 AI Feedback Metric initialized with ${assessorLM.model}`);
 
-  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view }, teacherLM);
+  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, teacherLM);
   const explicitSizes = c.numTrials !== undefined || c.numCandidates !== undefined;
   const checkpointPath = checkpointPathFor(c, specs, datasetStampOf(c.datasetPath));
   const optimizer = new MIPROv2({

@@ -17,8 +17,10 @@ export interface RunConfig {
   student_groq: boolean;
   assessor_groq: boolean;
   hint_type: "action" | "subgoal";
-  encoding_type: "ascii" | "natural" | "tuples" | "relative";
+  encoding_type: "ascii" | "natural" | "tuples" | "relative" | "balrog";
   view: "agent" | "full";
+  /** The agent's memory K (absent: 0, the single-step agent). */
+  history?: number;
   samples_per_category: number;
   max_bootstrapped_demos: number;
   max_labeled_demos: number;
