@@ -4,8 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
@@ -13,8 +12,9 @@ import { finetune, modelName, timestampOf } from "./index.js";
 import { collectTinyDataset } from "./pipeline.test-util.js";
 import { dspyReply } from "../testing/dspy-replies.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-lib-"));
+const root = tempDir("lib");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 let restoreEnv: () => void = () => {};

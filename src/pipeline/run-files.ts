@@ -23,6 +23,11 @@ export function runFiles(outputDir: string, modelName: string): RunFiles {
   return { program: join(outputDir, `${modelName}.json`), info: join(outputDir, `${modelName}${RUN_INFO_SUFFIX}`) };
 }
 
+/** The run record beside a saved program: `X.json` → `X_info.json` (the path itself when it does not end in `.json`). */
+export function recordPathOf(programPath: string): string {
+  return programPath.replace(/\.json$/, RUN_INFO_SUFFIX);
+}
+
 /** The model name of a run record's file name (`m_info.json` → `m`), or null when the name is not a record's. */
 export function modelNameOfRecord(fileName: string): string | null {
   return fileName.endsWith(RUN_INFO_SUFFIX) && fileName.length > RUN_INFO_SUFFIX.length ? fileName.slice(0, -RUN_INFO_SUFFIX.length) : null;
@@ -45,9 +50,9 @@ export function readRunRecord(path: string): Record<string, unknown> {
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new RunRecordError(`${path} is not valid JSON (${(e as Error).message})`);
+    throw new RunRecordError(`${path}: the run record is not valid JSON (${(e as Error).message})`);
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RunRecordError(`${path} is not a JSON object`);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RunRecordError(`${path}: the run record is not a JSON object`);
   const format = (raw as { format?: unknown }).format;
   if (format !== RUN_FORMAT) throw new RunRecordError(`${path}: format is ${JSON.stringify(format ?? null)}, expected '${RUN_FORMAT}'`);
   return raw as Record<string, unknown>;

@@ -275,7 +275,7 @@ describe("dashboard API", () => {
   test("bad input: unknown run or dataset, paths outside the roots, malformed parameters and bodies — 4xx with a clear message", async () => {
     // Unknown ids.
     await expectError(get("/api/runs/nope"), 404, /unknown run 'nope'/);
-    await expectError(get("/api/runs/broken"), 422, /broken_info\.json is not valid JSON/);
+    await expectError(get("/api/runs/broken"), 422, /broken_info\.json: the run record is not valid JSON/);
     await expectError(get("/api/datasets/nope"), 404, /unknown dataset 'nope'/);
     await expectError(get("/api/datasets/nope/episodes"), 404, /unknown dataset/);
     await expectError(get("/api/datasets/small/episodes/99"), 404, /has 4 episodes; there is no episode 99/);
