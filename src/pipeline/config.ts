@@ -67,13 +67,21 @@ export interface FinetuneConfig {
 }
 
 /**
+ * The default assessor: `llama-3.3-70b-versatile` on Groq — the one deliberate difference from the
+ * original tool's defaults. The original's `deepseek-r1-distill-llama-70b` was decommissioned by Groq on
+ * 2025-10-02, and Groq names this model as its replacement; `--assessor-model
+ * deepseek-r1-distill-llama-70b` still works wherever a provider serves it.
+ */
+export const DEFAULT_ASSESSOR = "llama-3.3-70b-versatile";
+
+/**
  * The pipeline's defaults (exported as `FINETUNE_DEFAULTS`): the original tool's flags and gridtune's own;
  * {@link finetune} fills what a config leaves out from here.
  */
 export const DEFAULTS: Omit<FinetuneConfig, "datasetPath"> = {
   teacherModel: ROLE_DEFAULTS.teacher.model,
   studentModel: ROLE_DEFAULTS.student.model,
-  assessorModel: ROLE_DEFAULTS.assessor.model,
+  assessorModel: DEFAULT_ASSESSOR,
   teacherGroq: true,
   studentGroq: false,
   assessorGroq: true,

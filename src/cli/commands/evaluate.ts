@@ -55,6 +55,7 @@ export function register(program: Command): void {
       const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
       const progress = progressBars(opts.progress !== false);
       const interrupt = interruptSignal(() => progress.finish());
+      const { EXIT_CODES, failureTable, outcomeLine, RunFailedError } = await import("../../pipeline/outcome.js");
       try {
         const r = await evaluate(
           {
@@ -77,6 +78,7 @@ export function register(program: Command): void {
         );
         progress.finish();
         if (opts.out) writeJsonAtomic(opts.out, r);
+        process.exitCode = EXIT_CODES[r.status];
         if (opts.json) {
           console.log(JSON.stringify(r));
           return;
@@ -94,6 +96,15 @@ export function register(program: Command): void {
         }
         console.log("\n💰 LM usage:");
         console.log(usageTable(r.usage_snapshot));
+        const failed = r.failures.filter((f) => f.failed > 0);
+        if (failed.length) console.log("\n🧾 Failed calls after retries, per role:\n" + failureTable(failed));
+        console.log("\n" + outcomeLine(r.status, r.outcome_message || "evaluation completed"));
+      } catch (e) {
+        if (!(e instanceof RunFailedError)) throw e;
+        progress.finish();
+        if (e.failures.some((f) => f.failed > 0)) console.log("\n🧾 Failed calls after retries, per role:\n" + failureTable(e.failures.filter((f) => f.failed > 0)));
+        console.log("\n" + outcomeLine("failed", e.message));
+        process.exitCode = e.exitCode;
       } finally {
         progress.finish();
         interrupt.dispose();
