@@ -27,7 +27,7 @@ import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { Judge } from "./metrics.js";
 import { formatCliErrorMessage } from "./errors.js";
 import { degradedMessage, failedMessage, FailureLedger, RunFailedError } from "./outcome.js";
-import { appendLegUsage, mergeUsage, readLegUsage, removeLegUsage } from "./leg-usage.js";
+import { mergeUsage, readLegUsage, removeLegUsage, startLegUsageWriter, type LegUsageWriter } from "./leg-usage.js";
 import { usageRecord } from "./report.js";
 import { resumeCommand } from "./resume-command.js";
 import { checkOutputDir, checkpointPathFor, datasetStampOf, modelName, removeCheckpoint, runConfig, timestampOf, versions } from "./run-files.js";
@@ -189,16 +189,19 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       return { ...baseInfo, ...r.record, versions: versions(), files: { program: null, info: null }, estimate: r.estimate };
     }
     const parts: Parameters<typeof record>[2] = {};
+    let legWriter: LegUsageWriter | null = null;
     try {
       // ---- Step 1 ----
       t = performance.now();
       emit({ kind: "step", step: 1, title: `Optimizing prompts with teacher model (${specs.teacher.id})...` });
       line("🔧 Running prompt optimization with MIPROv2...");
-      if (c.resume) line(earlierLegs.length || existsSync(checkpointPath) ? `↩️ Resuming from ${checkpointPath}` : `↩️ --resume: no checkpoint for these settings yet (${checkpointPath}); starting fresh`);
+      if (c.resume) line(existsSync(checkpointPath) ? `↩️ Resuming from ${checkpointPath}` : `↩️ --resume: no checkpoint for these settings yet (${checkpointPath}); starting fresh`);
       else {
-        removeCheckpoint(checkpointPath);
         removeLegUsage(checkpointPath);
+        removeCheckpoint(checkpointPath);
       }
+      // This leg's usage beside the checkpoint, so a resumed run counts it.
+      legWriter = startLegUsageWriter(checkpointPath, earlierLegs, () => usage.snapshot());
       const optimized = await optimizePrompts(optimizer, teacherAgent, data, signal);
       parts.optimization = optimized.summary;
       emit({ kind: "optimized", summary: optimized.summary });
@@ -247,15 +250,9 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       timings["evaluate_s"] = secondsSince(t);
     } catch (e) {
       const stop = ledger.fatal;
-      const legUsage = usage.snapshot();
-      if (stop || hooks.signal?.aborted) {
-        // Stopped: the checkpoint stays, and so does this leg's usage, for the resumed run's totals.
-        try {
-          appendLegUsage(checkpointPath, earlierLegs, legUsage);
-        } catch {
-          /* the totals of a resumed run will miss this leg; the run's outcome matters more */
-        }
-      }
+      // Stopped: the checkpoint stays, and so does this leg's usage, for the resumed run's totals.
+      legWriter?.flush();
+      legWriter?.stop();
       if (stop) {
         const message = failedMessage(stop, resumeCmd);
         let infoPath: string | null = null;
@@ -277,6 +274,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       throw e;
     }
 
+    legWriter?.stop();
     // ---- Step 5 ----
     emit({ kind: "step", step: 5, title: "Saving fine-tuned model..." });
     const over = ledger.overLimit();
@@ -286,9 +284,9 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     emit({ kind: "saved", program: saved.program, info: saved.info, error: saved.programError });
     closingTables();
     if (saved.program) {
-      removeCheckpoint(checkpointPath);
       removeLegUsage(checkpointPath);
-    }
+      removeCheckpoint(checkpointPath);
+    } else legWriter?.flush();
     const info = record(status, message, parts)(saved.name, saved.program, saved.programError);
     emit({ kind: "outcome", status: info.status, message: info.outcome_message || `model saved to ${saved.program}` });
     return { ...info, files: { program: saved.program, info: saved.info } };

@@ -62,3 +62,32 @@ export function mergeUsage(snaps: readonly UsageSnapshot[]): UsageSnapshot {
   out.unpricedModels = [...unpriced].sort();
   return out;
 }
+
+/** Keeps the sidecar current while a leg runs, so a killed leg's calls still count. */
+export interface LegUsageWriter {
+  /** Writes the leg's usage now. */
+  flush(): void;
+  /** Stops the timer (without writing). */
+  stop(): void;
+}
+
+/**
+ * Writes `earlier + current()` to the sidecar every `everyMs` (default 1 s) while it changed: a leg
+ * killed outright loses at most that long of its usage. Write errors are ignored (the run matters more).
+ */
+export function startLegUsageWriter(checkpointPath: string, earlier: readonly UsageSnapshot[], current: () => UsageSnapshot, everyMs = 1000): LegUsageWriter {
+  let last = -1;
+  const flush = (): void => {
+    const snap = current();
+    if (snap.total.calls === last) return;
+    try {
+      appendLegUsage(checkpointPath, earlier, snap);
+      last = snap.total.calls;
+    } catch {
+      /* a full disk: the resumed run's totals will miss this leg */
+    }
+  };
+  const timer = setInterval(flush, everyMs);
+  timer.unref();
+  return { flush, stop: () => clearInterval(timer) };
+}

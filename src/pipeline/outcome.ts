@@ -45,19 +45,23 @@ export function isRunStoppingError(e: unknown): boolean {
   return false;
 }
 
-/** The flag, environment variable or setting to change for a fatal error of `role` (the error's own `knob` first). */
-export function knobFor(e: unknown, role: string): string {
-  const own = (e as { knob?: unknown })?.knob;
-  if (typeof own === "string" && own) return own;
+/**
+ * What to do about a fatal error of `role`, naming the knob — the flag, environment variable or
+ * setting to change (the error's own `knob` first, when the LM layer gives one).
+ */
+export function fixFor(e: unknown, role: string): string {
   const flag = role === "proposer" ? "--teacher-model" : `--${role}-model`;
-  if (e instanceof MissingCredentialError) return e.variables.join(" / ");
-  if (e instanceof AuthenticationError) return e.variable ?? "the API key";
-  if (e instanceof UnreachableHostError) return role === "student" ? "OLLAMA_HOST (or start `ollama serve`)" : `the server of ${flag}`;
+  const own = (e as { knob?: unknown })?.knob;
+  if (typeof own === "string" && own) return `change ${own}`;
+  if (e instanceof MissingCredentialError) return `set ${e.variables.join(" and ")}`;
+  if (e instanceof AuthenticationError) return `check ${e.variable ?? "the API key"}`;
+  if (e instanceof UnreachableHostError) return role === "student" ? "start the server (`ollama serve`) or point OLLAMA_HOST at it" : `start the server, or check the base URL of ${flag}`;
+  if (e instanceof ModelFileError) return `check the model file of ${flag}`;
   if (e instanceof BadRequestError && (e.status === 413 || /context|too long|too large|tokens per minute/i.test(e.message))) {
-    return "a shorter prompt: fewer demos (--max-bootstrapped-demos, --max-labeled-demos), --view agent, or a model with a larger context";
+    return "send shorter prompts: fewer demos (--max-bootstrapped-demos, --max-labeled-demos), --view agent, or a model with a larger context";
   }
-  if (e instanceof RetriesExhaustedError) return "wait for the quota to reset, or use another model or key";
-  return flag;
+  if (e instanceof RetriesExhaustedError) return `wait for the quota to reset, or use another model (${flag}) or key`;
+  return `change ${flag}`;
 }
 
 /** Short, countable reason of a failed call: the class, the HTTP status, the provider's words (clipped). */
@@ -216,11 +220,13 @@ export function degradedMessage(over: readonly RoleFailures[]): string {
 /** The message of a failed run: what failed in the provider's words, the knob, and how to resume. */
 export function failedMessage(stop: FatalLMStop, resumeCommand: string | null): string {
   const e = stop.error;
-  const words = e instanceof Error ? e.message : String(e);
+  let words = e instanceof Error ? e.message : String(e);
+  if (words.startsWith(`${stop.model}: `)) words = words.slice(stop.model.length + 2);
+  words = words.replace(/[.\s]+$/, "");
   return (
     `the ${stop.role} model ${stop.model} cannot be used: ${words}. ` +
-    `Change ${knobFor(e, stop.role)}` +
-    (resumeCommand ? `, then continue with: ${resumeCommand}` : "") +
+    `To fix: ${fixFor(e, stop.role)}` +
+    (resumeCommand ? `; then continue with: ${resumeCommand}` : "") +
     "."
   );
 }

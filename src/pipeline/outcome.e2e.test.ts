@@ -1,0 +1,173 @@
+/**
+ * How `gridtune finetune` ends when a role's calls fail (src/pipeline/outcome.ts), as a child process
+ * against the LLM test server, with Groq's real error bodies put in front of it per model
+ * (src/testing/provider-quirks.ts): a fatal error stops the run at once (exit 1, the provider's words,
+ * the knob, the resume command, the checkpoint kept); failures after retries beyond 5% end it degraded
+ * (exit 3, the table); nothing says "Success"; no file is half-written. Each test states the LM calls
+ * spent before the stop, from the servers' request logs.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LLMTestServer } from "../testing/llm-test-server.js";
+import { GROQ_DAILY_QUOTA, GROQ_DECOMMISSIONED, ModelFaultProxy, SERVER_ERROR_500 } from "../testing/provider-quirks.js";
+import type { RunInfo } from "./run-info.js";
+import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
+
+const root = mkdtempSync(join(tmpdir(), "gridtune-outcome-"));
+const dataset = join(root, "ds");
+let server: LLMTestServer;
+const SMALL = ["--num-trials", "3", "--num-candidates", "2", "--samples-per-category", "3", "--minibatch-size", "5", "--no-progress"];
+
+before(async () => {
+  collectTinyDataset(dataset);
+  server = await LLMTestServer.start({ replies: [{ reply: dspyReply }] });
+});
+after(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function envFor(proxy: ModelFaultProxy, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    GROQ_BASE_URL: proxy.openaiBaseUrl,
+    GROQ_API_KEY: "gsk_test_fake_key",
+    OLLAMA_HOST: server.ollamaHost,
+    GRIDTUNE_NO_CACHE: "1",
+    GRIDTUNE_CACHE_DIR: join(root, "cache"),
+    GRIDTUNE_RETRY_BASE_MS: "0",
+    ...extra,
+  };
+}
+
+function lastLine(stdout: string): string {
+  return stdout.trim().split("\n").pop() ?? "";
+}
+
+function jsonFiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
+}
+
+/** Every file in `dir` (recursively) is complete: no temp file is left, every JSON file parses. */
+function assertNothingHalfWritten(dir: string): void {
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    assert.ok(!f.endsWith(".tmp"), `a temp file is left: ${f}`);
+    if (f.endsWith(".json")) JSON.parse(readFileSync(join(dir, f), "utf8"));
+  }
+}
+
+function chatCalls(proxy: ModelFaultProxy): number {
+  return proxy.chatCalls().length + server.chatRequests.filter((q) => q.api === "ollama").length;
+}
+
+test("every assessor call fails with Groq's 400 model_decommissioned: the run stops at once (exit 1), names the knob and the resume command", async (t) => {
+  const proxy = await ModelFaultProxy.start(server, [{ model: "deepseek-r1-distill-llama-70b", ...GROQ_DECOMMISSIONED("deepseek-r1-distill-llama-70b") }]);
+  try {
+    server.clearLog();
+    const out = join(root, "assessor-400");
+    const r = await runCli(["finetune", "--dataset-path", dataset, "--output-dir", out, "--assessor-model", "deepseek-r1-distill-llama-70b", ...SMALL], envFor(proxy));
+    const spent = chatCalls(proxy);
+    t.diagnostic(`LM calls spent before the stop: ${spent} (assessor ${proxy.chatCalls("deepseek-r1-distill-llama-70b").length}, all failed)`);
+    t.diagnostic(`last line: ${lastLine(r.stdout)}`);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const last = lastLine(r.stdout);
+    assert.match(last, /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: the server rejected the request \(HTTP 400: The model `deepseek-r1-distill-llama-70b` has been decommissioned and is no longer supported/);
+    assert.match(last, /To fix: change --assessor-model; then continue with: gridtune finetune --dataset-path \S+ --assessor-model deepseek-r1-distill-llama-70b .*--resume/);
+    assert.doesNotMatch(r.stdout, /Success|Completed!|✅ Run completed/);
+    assert.match(r.stdout, /role\s+model\s+calls\s+failed\s+reasons/);
+    assert.match(r.stdout, /assessor\s+groq\/deepseek-r1-distill-llama-70b\s+\d+\s+\d+ \(100%\)\s+\d+× the server rejected the request \(HTTP 400: The model `deepseek-r1-distill-llama-70b` has been decommissioned/);
+    // Stopped at the first failures: not one assessor call per judged prediction.
+    assert.ok(proxy.faulted().length <= 4, `${proxy.faulted().length} assessor calls failed before the stop`);
+    // The record says so; no model file is written; nothing is half-written.
+    const files = jsonFiles(out);
+    assert.equal(files.length, 1, files.join(", "));
+    assert.match(files[0]!, /_info\.json$/);
+    const info = JSON.parse(readFileSync(join(out, files[0]!), "utf8")) as RunInfo;
+    assert.equal(info.status, "failed");
+    assert.match(info.outcome_message ?? "", /decommissioned/);
+    assert.equal(info.program.saved, false);
+    assert.ok(info.failures!.some((f) => f.role === "assessor" && f.failed === f.calls && f.calls > 0));
+    assertNothingHalfWritten(out);
+    assert.ok(!JSON.stringify(info).includes("gsk_test_fake_key"));
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("every assessor call fails with HTTP 500 after retries: the run finishes degraded (exit 3), with the table, never 'Success'", async (t) => {
+  const proxy = await ModelFaultProxy.start(server, [{ model: "llama-3.3-70b-versatile-assessor", ...SERVER_ERROR_500() }]);
+  try {
+    server.clearLog();
+    const out = join(root, "assessor-500");
+    const r = await runCli(
+      ["finetune", "--dataset-path", dataset, "--output-dir", out, "--assessor-model", "llama-3.3-70b-versatile-assessor", ...SMALL],
+      envFor(proxy, { GRIDTUNE_RETRY_ATTEMPTS: "2" }),
+    );
+    const assessorRequests = proxy.chatCalls("llama-3.3-70b-versatile-assessor").length;
+    t.diagnostic(`LM calls: ${chatCalls(proxy)} requests in all, ${assessorRequests} to the failing assessor (2 attempts a call)`);
+    t.diagnostic(`last line: ${lastLine(r.stdout)}`);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(lastLine(r.stdout), /^⚠️ Run degraded: \d+ of \d+ assessor calls failed \(groq\/llama-3\.3-70b-versatile-assessor\)/);
+    assert.match(r.stdout, /more than 5% after retries/);
+    assert.doesNotMatch(r.stdout, /Success|Completed!|✅ Run completed/);
+    assert.match(r.stdout, /assessor\s+groq\/llama-3\.3-70b-versatile-assessor\s+\d+\s+\d+ \(100%\)\s+\d+× gave up after 2 attempts \(2× HTTP 500\)/);
+    const files = jsonFiles(out);
+    assert.equal(files.length, 2, files.join(", "));
+    const info = JSON.parse(readFileSync(join(out, files.find((f) => f.endsWith("_info.json"))!), "utf8")) as RunInfo;
+    assert.equal(info.status, "degraded");
+    const row = info.failures!.find((f) => f.role === "assessor")!;
+    assert.ok(row.calls > 0 && row.failed === row.calls, JSON.stringify(row));
+    assert.equal(row.calls * 2, assessorRequests, "each failed call was tried twice");
+    assertNothingHalfWritten(out);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("the teacher's daily quota runs out mid-run (429, retry-after 86000 s): fatal stop, checkpoint kept; --resume finishes and counts the usage of both legs", async (t) => {
+  const teacher = "llama-3.3-70b-versatile";
+  const proxy = await ModelFaultProxy.start(server, [{ model: teacher, after: 14, ...GROQ_DAILY_QUOTA(teacher) }]);
+  const out = join(root, "quota");
+  const args = ["finetune", "--dataset-path", dataset, "--output-dir", out, "--metric", "optimal", "--concurrency", "1", ...SMALL];
+  try {
+    server.clearLog();
+    const r1 = await runCli(args, envFor(proxy));
+    const leg1 = chatCalls(proxy);
+    t.diagnostic(`leg 1: ${leg1} LM calls before the stop (14 answered, then the quota)`);
+    t.diagnostic(`last line: ${lastLine(r1.stdout)}`);
+    assert.equal(r1.code, 1, r1.stdout + r1.stderr);
+    const last = lastLine(r1.stdout);
+    assert.match(last, /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: .*asks to wait 86000 s .*Rate limit reached for model/);
+    assert.match(last, /To fix: wait for the quota to reset, or use another model \(--teacher-model\) or key; then continue with: (gridtune finetune .* --resume)/);
+    assert.doesNotMatch(r1.stdout, /Success|Completed!|✅ Run completed/);
+    const ck = join(out, ".checkpoints");
+    assert.ok(existsSync(ck) && readdirSync(ck).some((f) => /^miprov2-.*\.json$/.test(f)), "the checkpoint is kept");
+    assert.equal(proxy.faulted().length, 1, "one call hit the quota; the run stopped there");
+    assertNothingHalfWritten(out);
+
+    // The quota is back (the rule's one fault is spent on a fresh proxy): the printed command resumes.
+    const resume = /then continue with: (gridtune finetune .* --resume)/.exec(last)![1]!.split(" ").slice(1);
+    assert.deepEqual(resume.slice(0, 3), ["finetune", "--dataset-path", dataset]);
+    await proxy.close();
+    const healthy = await ModelFaultProxy.start(server, []);
+    server.clearLog();
+    const r2 = await runCli([...resume, "--no-progress"], envFor(healthy));
+    const leg2 = chatCalls(healthy);
+    t.diagnostic(`leg 2: ${leg2} LM calls; the record counts ${leg1 + leg2}`);
+    assert.equal(r2.code, 0, r2.stdout + r2.stderr);
+    assert.match(r2.stdout, /Resuming from .*\.checkpoints/);
+    assert.match(r2.stdout, /LM usage \(all 2 legs of this run/);
+    assert.match(lastLine(r2.stdout), /^✅ Run completed: model saved to /);
+    const records = jsonFiles(out).filter((f) => f.endsWith("_info.json")).map((f) => JSON.parse(readFileSync(join(out, f), "utf8")) as RunInfo);
+    assert.deepEqual(records.map((x) => x.status).sort(), ["completed", "failed"], "the failed leg's record stays beside the completed one");
+    const info = records.find((x) => x.status === "completed")!;
+    assert.equal(info.status, "completed");
+    assert.equal(info.usage.total.calls, leg1 + leg2, "usage over both legs");
+    assert.equal(existsSync(ck), false, "checkpoint and usage sidecar removed once the run is saved");
+    await healthy.close();
+  } finally {
+    await proxy.close().catch(() => undefined);
+  }
+});
