@@ -18,7 +18,7 @@
 import type { ChatMessage, LM } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
 import type { ExampleLike } from "../example.js";
-import { fieldPlaceholder, formatFieldValue, parseFieldValue, typeName } from "../field-types.js";
+import { fieldPlaceholder, formatFieldValue, parseOutputValue, typeName } from "../field-types.js";
 import { pyDedent, pySplitlines, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
 import { Adapter, type AdapterCallContext, type AdapterResult, type FieldValues, type PredictorConfig } from "./base.js";
@@ -132,7 +132,7 @@ export class ChatAdapter extends Adapter {
       if (!field) continue;
       const value = pyStrip(lines.join("\n"));
       try {
-        found[name] = parseFieldValue(field.type, value);
+        found[name] = parseOutputValue(field, value);
       } catch (e) {
         throw new AdapterParseError(
           "ChatAdapter",

@@ -17,7 +17,7 @@
  */
 import type { ChatOptions, LM } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
-import { fieldPlaceholder, floatHint, parseFieldValue, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
+import { fieldPlaceholder, floatHint, parseOutputValue, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
 import { jsonRepairLoads } from "../json-repair.js";
 import { pyJsonDumps, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
@@ -114,7 +114,7 @@ export class JSONAdapter extends ChatAdapter {
       const field = signature.outputFields.find((f) => f.name === k);
       if (!field) continue;
       try {
-        found[k] = parseFieldValue(field.type, v);
+        found[k] = parseOutputValue(field, v);
       } catch (e) {
         throw new AdapterParseError(
           "JSONAdapter",
