@@ -3,7 +3,8 @@
  * models: [...]}`): every model entry is a run; one failure does not stop the others; a summary table
  * ends the batch. The whole file is validated (with key paths) before the first run starts.
  */
-import { UserError } from "../util/errors.js";
+import { openDataset } from "../dataset/index.js";
+import { checkOutputDir } from "./run-files.js";
 import { formatCliErrorMessage } from "./errors.js";
 import { loadBatchConfig, resolveConfig, type FinetuneConfig } from "./config.js";
 import { finetune, type FinetuneHooks, type FinetuneResult } from "./finetune.js";
@@ -40,9 +41,29 @@ export interface BatchResult {
 /** Runs every entry of a batch file; `overrides` (from the command line) win over the file. */
 export async function runBatch(file: string, overrides: Partial<FinetuneConfig>, hooks: FinetuneHooks = {}): Promise<BatchResult> {
   const log = hooks.log ?? ((l: string) => console.log(l));
-  const batch = loadBatchConfig(file);
-  const datasetPath = overrides.datasetPath ?? batch.datasetPath;
-  if (!datasetPath) throw new UserError(`${file}: fine_tuning.dataset_path: missing; set it in the file or pass --dataset-path`);
+  // Everything is checked before the first LM call, and every problem is reported at once: the YAML,
+  // each entry's settings, the dataset every entry reads, and the output directory.
+  const batch = loadBatchConfig(file, (b, report) => {
+    const ds = overrides.datasetPath ?? b.datasetPath;
+    const where = overrides.datasetPath !== undefined ? "--dataset-path" : "fine_tuning.dataset_path";
+    if (!ds) report("fine_tuning.dataset_path", "missing; set it in the file or pass --dataset-path");
+    else {
+      try {
+        openDataset(ds);
+      } catch (e) {
+        report(where, `${(e as Error).message}${where === "fine_tuning.dataset_path" ? " (collect it first: gridtune collect … --out " + ds + ", or pass --dataset-path)" : ""}`);
+      }
+    }
+    const out = overrides.outputDir ?? b.outputDir;
+    if (out !== undefined && !overrides.dryRun) {
+      try {
+        checkOutputDir(out);
+      } catch (e) {
+        report(overrides.outputDir !== undefined ? "--output-dir" : "fine_tuning.output_dir", (e as Error).message.replace(/^--output-dir \S+: /, ""));
+      }
+    }
+  });
+  const datasetPath = (overrides.datasetPath ?? batch.datasetPath)!;
   const configs = batch.entries.map((e) => ({ ...e, full: resolveConfig({ ...e.config, ...overrides, datasetPath }, e.path) }));
   log("🎯 Starting DSPy Teacher-Student Fine-tuning Pipeline");
   log(`📁 Dataset: ${datasetPath}`);

@@ -8,7 +8,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
@@ -169,5 +169,76 @@ test("the teacher's daily quota runs out mid-run (429, retry-after 86000 s): fat
     await healthy.close();
   } finally {
     await proxy.close().catch(() => undefined);
+  }
+});
+
+test("a batch run twice: entry names in the file names, nothing overwritten, the summary lists exactly the files written", async (t) => {
+  const proxy = await ModelFaultProxy.start(server, []);
+  try {
+    const out = join(root, "batch-twice");
+    const yaml = join(root, "twice.yaml");
+    writeFileSync(
+      yaml,
+      `fine_tuning:
+  dataset_path: ${dataset}
+  output_dir: ${out}
+  defaults: {samples_per_category: 3, minibatch_size: 5, num_trials: 2, num_candidates: 2, metric: optimal}
+  models:
+    - name: first
+      hint_type: action
+      encoding_type: ascii
+    - name: second
+      hint_type: action
+      encoding_type: ascii
+`,
+    );
+    const listed = (stdout: string) => [...stdout.matchAll(/^  (\/.*\.json)$/gm)].map((m) => m[1]!);
+    const r1 = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy));
+    assert.equal(r1.code, 0, r1.stdout + r1.stderr);
+    const files1 = listed(r1.stdout);
+    assert.equal(files1.length, 4);
+    assert.ok(files1.some((f) => /_action_ascii_first_\d{8}_\d{6}\.json$/.test(f)) && files1.some((f) => /_action_ascii_second_\d{8}_\d{6}_info\.json$/.test(f)), files1.join("\n"));
+    const bytes1 = files1.map((f) => readFileSync(f, "utf8"));
+    const r2 = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy));
+    assert.equal(r2.code, 0, r2.stdout + r2.stderr);
+    const files2 = listed(r2.stdout);
+    t.diagnostic(`second batch wrote: ${files2.map((f) => f.slice(out.length + 1)).join(", ")}`);
+    assert.equal(files2.length, 4);
+    assert.equal(new Set([...files1, ...files2]).size, 8, "no name used twice");
+    assert.deepEqual(jsonFiles(out).map((f) => join(out, f)).sort(), [...files1, ...files2].sort(), "the summaries list exactly the files on disk");
+    assert.deepEqual(files1.map((f) => readFileSync(f, "utf8")), bytes1, "the first batch's files are untouched");
+    assert.match(lastLine(r2.stdout), /^✅ Run completed: batch .*: 2 of 2 completed, 0 degraded, 0 failed$/);
+    assertNothingHalfWritten(out);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("a batch with a missing dataset and YAML mistakes: every problem at once (key path, line), before any LM call", async () => {
+  const proxy = await ModelFaultProxy.start(server, []);
+  try {
+    const yaml = join(root, "broken.yaml");
+    writeFileSync(
+      yaml,
+      `fine_tuning:
+  dataset_path: ${join(root, "not-collected")}
+  models:
+    - name: a
+      hint_type: action
+      encodng_type: ascii
+    - name: b
+      hint_type: plan
+`,
+    );
+    server.clearLog();
+    const r = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy), { cwd: root });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /broken\.yaml: fine_tuning\.dataset_path: dataset directory .*not-collected does not exist \(collect it first: gridtune collect … --out .*not-collected, or pass --dataset-path\) \(line 2\)/);
+    assert.match(r.stderr, /and 2 more:/);
+    assert.match(r.stderr, /fine_tuning\.models\[0\]\.encodng_type: unknown key \(did you mean 'encoding_type'\?\).*\(line 6\)/);
+    assert.match(r.stderr, /fine_tuning\.models\[1\]\.hint_type: expected one of action, subgoal, got "plan" \(line 8\)/);
+    assert.equal(proxy.log.length + server.requests.length, 0, "no LM request");
+  } finally {
+    await proxy.close();
   }
 });

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { writeJsonAtomic } from "../../util/atomic-write.js";
-import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
+import { DEFAULT_ASSESSOR, METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 
 interface Opts {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option("--episodes <n>", "closed loop: episodes (seeds seed, seed+1, …)", intFlag("--episodes", 1), 10)
     .option("--seed <n>", "first seed (closed loop) / sampling seed (offline)", intFlag("--seed", 0), 0)
     .option("--metric <name>", "exact | optimal | ai-feedback (offline)", choiceFlag("--metric", METRIC_NAMES), "ai-feedback")
-    .option("--assessor-model <id>", "assessor of the AI-feedback metric", "deepseek-r1-distill-llama-70b")
+    .option("--assessor-model <id>", "assessor of the AI-feedback metric", DEFAULT_ASSESSOR)
     .option("--assessor-groq", "bare assessor id on Groq (default)")
     .option("--no-assessor-groq", "bare assessor id on a local Ollama")
     .option("--student-model <id>", "run the agent on this model instead of the one it was saved with")
