@@ -42,7 +42,12 @@ export function isRunStoppingError(e: unknown): boolean {
   if (e instanceof UnreachableHostError || e instanceof AuthenticationError || e instanceof ModelNotFoundError || e instanceof MissingCredentialError || e instanceof ModelFileError) return true;
   if (e instanceof BadRequestError) return !/json_validate_failed|failed_generation/.test(e.message);
   if (e instanceof RetriesExhaustedError) return e.lastStatus === 429 && /asks to wait/.test(e.reason ?? "");
-  return false;
+  // node-llama-cpp's own error for a prompt longer than the context (until the LM layer gives it a class).
+  return isLlamaContextOverflow(e);
+}
+
+function isLlamaContextOverflow(e: unknown): boolean {
+  return e instanceof Error && /too long prompt|context size is too small|context shift/i.test(e.message);
 }
 
 /**
@@ -61,6 +66,7 @@ export function fixFor(e: unknown, role: string): string {
     return "send shorter prompts: fewer demos (--max-bootstrapped-demos, --max-labeled-demos), --view agent, or a model with a larger context";
   }
   if (e instanceof RetriesExhaustedError) return `wait for the quota to reset, or use another model (${flag}) or key`;
+  if (isLlamaContextOverflow(e)) return "raise GRIDTUNE_LLAMACPP_CONTEXT (the llama.cpp context, in tokens), or send shorter prompts (fewer demos, --view agent)";
   return `change ${flag}`;
 }
 
@@ -76,7 +82,7 @@ export function reasonOf(e: unknown, model?: string): string {
 
 /** The reason an evaluated example could not be scored, grouped so that messages with values count together. */
 function exampleReason(error: string): string {
-  if (/Failed to parse|AdapterParseError|cannot be serialized/.test(error)) return /^assessment failed/.test(error) ? "assessment failed: unparseable answer" : "unparseable answer";
+  if (/failed to parse|AdapterParseError|cannot be serialized/i.test(error)) return /^assessment failed/.test(error) ? "assessment failed: unparseable answer" : "unparseable answer";
   const clipped = error.replace(/\s+/g, " ").trim();
   return clipped.length > 160 ? clipped.slice(0, 159) + "…" : clipped;
 }
