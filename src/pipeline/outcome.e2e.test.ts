@@ -42,6 +42,9 @@ function envFor(proxy: ModelFaultProxy, extra: NodeJS.ProcessEnv = {}): NodeJS.P
   };
 }
 
+/** A program saved by the batch test, for the evaluate tests. */
+let savedProgram = "";
+
 function lastLine(stdout: string): string {
   return stdout.trim().split("\n").pop() ?? "";
 }
@@ -199,6 +202,7 @@ test("a batch run twice: entry names in the file names, nothing overwritten, the
     assert.equal(files1.length, 4);
     assert.ok(files1.some((f) => /_action_ascii_first_\d{8}_\d{6}\.json$/.test(f)) && files1.some((f) => /_action_ascii_second_\d{8}_\d{6}_info\.json$/.test(f)), files1.join("\n"));
     const bytes1 = files1.map((f) => readFileSync(f, "utf8"));
+    savedProgram = files1.find((f) => !f.endsWith("_info.json"))!;
     const r2 = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy));
     assert.equal(r2.code, 0, r2.stdout + r2.stderr);
     const files2 = listed(r2.stdout);
@@ -238,6 +242,41 @@ test("a batch with a missing dataset and YAML mistakes: every problem at once (k
     assert.match(r.stderr, /fine_tuning\.models\[0\]\.encodng_type: unknown key \(did you mean 'encoding_type'\?\).*\(line 6\)/);
     assert.match(r.stderr, /fine_tuning\.models\[1\]\.hint_type: expected one of action, subgoal, got "plan" \(line 8\)/);
     assert.equal(proxy.log.length + server.requests.length, 0, "no LM request");
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("gridtune evaluate follows the same policy: a decommissioned assessor fails at once (exit 1), failing calls make it degraded (exit 3), --out never replaces a file", async (t) => {
+  assert.ok(savedProgram, "needs the batch test's program");
+  const dead = "deepseek-r1-distill-llama-70b";
+  const flaky = "flaky-assessor";
+  const proxy = await ModelFaultProxy.start(server, [
+    { model: dead, ...GROQ_DECOMMISSIONED(dead) },
+    { model: flaky, ...SERVER_ERROR_500() },
+  ]);
+  try {
+    const base = ["evaluate", "--model-path", savedProgram, "--dataset-path", dataset, "--samples-per-category", "3", "--no-progress"];
+    const failed = await runCli([...base, "--assessor-model", dead], envFor(proxy));
+    t.diagnostic(`decommissioned assessor: ${proxy.faulted(dead).length} assessor call(s) before the stop; ${lastLine(failed.stdout).slice(0, 160)}…`);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    assert.match(lastLine(failed.stdout), /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: .*decommissioned.*To fix: change --assessor-model\.$/);
+    assert.ok(proxy.faulted(dead).length <= 4);
+
+    const degraded = await runCli([...base, "--assessor-model", flaky], envFor(proxy, { GRIDTUNE_RETRY_ATTEMPTS: "2" }));
+    assert.equal(degraded.code, 3, degraded.stdout + degraded.stderr);
+    assert.match(degraded.stdout, /assessor\s+groq\/flaky-assessor\s+\d+\s+\d+ \(100%\)/);
+    assert.match(lastLine(degraded.stdout), /^⚠️ Run degraded: \d+ of \d+ assessor calls failed/);
+    assert.doesNotMatch(degraded.stdout, /Run completed/);
+
+    const outFile = join(root, "taken.json");
+    writeFileSync(outFile, "mine\n");
+    proxy.log.length = 0;
+    const taken = await runCli([...base, "--metric", "exact", "--out", outFile], envFor(proxy));
+    assert.equal(taken.code, 2);
+    assert.match(taken.stderr, /--out .*taken\.json: the file exists; gridtune never replaces a file/);
+    assert.equal(readFileSync(outFile, "utf8"), "mine\n");
+    assert.equal(proxy.log.length, 0, "no LM call");
   } finally {
     await proxy.close();
   }

@@ -54,7 +54,7 @@ function isLlamaContextOverflow(e: unknown): boolean {
  * What to do about a fatal error of `role`, naming the knob — the flag, environment variable or
  * setting to change (the error's own `knob` first, when the LM layer gives one).
  */
-export function fixFor(e: unknown, role: string): string {
+export function fixFor(e: unknown, role: string, model = ""): string {
   const flag = role === "proposer" ? "--teacher-model" : `--${role}-model`;
   const own = (e as { knob?: unknown })?.knob;
   if (typeof own === "string" && own) return `change ${own}`;
@@ -62,6 +62,7 @@ export function fixFor(e: unknown, role: string): string {
   if (e instanceof AuthenticationError) return `check ${e.variable ?? "the API key"}`;
   if (e instanceof UnreachableHostError) return role === "student" ? "start the server (`ollama serve`) or point OLLAMA_HOST at it" : `start the server, or check the base URL of ${flag}`;
   if (e instanceof ModelFileError) return `check the model file of ${flag}`;
+  if (e instanceof ModelNotFoundError && model.startsWith("ollama/")) return `run \`ollama pull ${e.model}\`, or change ${flag}`;
   if (e instanceof BadRequestError && (e.status === 413 || /context|too long|too large|tokens per minute/i.test(e.message))) {
     return "send shorter prompts: fewer demos (--max-bootstrapped-demos, --max-labeled-demos), --view agent, or a model with a larger context";
   }
@@ -231,7 +232,7 @@ export function failedMessage(stop: FatalLMStop, resumeCommand: string | null): 
   words = words.replace(/[.\s]+$/, "");
   return (
     `the ${stop.role} model ${stop.model} cannot be used: ${words}. ` +
-    `To fix: ${fixFor(e, stop.role)}` +
+    `To fix: ${fixFor(e, stop.role, stop.model)}` +
     (resumeCommand ? `; then continue with: ${resumeCommand}` : "") +
     "."
   );

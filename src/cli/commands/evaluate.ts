@@ -4,7 +4,9 @@
  * against the expert's optimum, return).
  */
 import type { Command } from "commander";
-import { writeJsonAtomic } from "../../util/atomic-write.js";
+import { existsSync } from "node:fs";
+import { writeJsonExclusive } from "../../util/atomic-write.js";
+import { UserError } from "../../util/errors.js";
 import { DEFAULT_ASSESSOR, METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 
@@ -57,6 +59,8 @@ export function register(program: Command): void {
       const interrupt = interruptSignal(() => progress.finish());
       const { EXIT_CODES, failureTable, outcomeLine, RunFailedError } = await import("../../pipeline/outcome.js");
       try {
+        // A run never replaces a file: refuse before any LM call (and create it exclusively at the end).
+        if (opts.out && existsSync(opts.out)) throw new UserError(`--out ${opts.out}: the file exists; gridtune never replaces a file — pick another name or remove it`);
         const r = await evaluate(
           {
             modelPath: opts.modelPath,
@@ -77,7 +81,7 @@ export function register(program: Command): void {
           { signal: interrupt.signal, progress, log: opts.json ? () => {} : (l) => console.log(l) },
         );
         progress.finish();
-        if (opts.out) writeJsonAtomic(opts.out, r);
+        if (opts.out) writeJsonExclusive(opts.out, r);
         process.exitCode = EXIT_CODES[r.status];
         if (opts.json) {
           console.log(JSON.stringify(r));
