@@ -287,7 +287,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       removeLegUsage(checkpointPath);
       removeCheckpoint(checkpointPath);
     } else legWriter?.flush();
-    const info = record(status, message, parts)(saved.name, saved.program, saved.programError);
+    const info = saved.record;
     emit({ kind: "outcome", status: info.status, message: info.outcome_message || `model saved to ${saved.program}` });
     return { ...info, files: { program: saved.program, info: saved.info } };
   } finally {

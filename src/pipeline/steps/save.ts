@@ -18,6 +18,8 @@ export interface SavedFiles {
   info: string | null;
   /** Why the program could not be written, if it could not. */
   programError: string | null;
+  /** The run record as written (or as it would have been, when it could not be). */
+  record: RunInfo;
 }
 
 const MAX_SUFFIX = 1000;
@@ -62,9 +64,10 @@ export function saveRun(outputDir: string, base: string, program: MinigridAgent 
         programError = (e as Error).message;
       }
     }
+    const rec = record(name, written, programError);
     try {
-      writeJsonExclusive(infoPath, record(name, written, programError));
-      return { name, program: written, info: infoPath, programError };
+      writeJsonExclusive(infoPath, rec);
+      return { name, program: written, info: infoPath, programError, record: rec };
     } catch (e) {
       if (isExists(e)) {
         if (written) rmSync(written, { force: true }); // ours, a moment old: the pair moves on together
@@ -72,7 +75,7 @@ export function saveRun(outputDir: string, base: string, program: MinigridAgent 
         continue;
       }
       if (!written) throw new UserError(`nothing could be saved in ${outputDir}: ${(e as Error).message}`, 1);
-      return { name, program: written, info: null, programError };
+      return { name, program: written, info: null, programError, record: rec };
     }
   }
 }
