@@ -31,7 +31,7 @@ import { mergeUsage, readLegUsage, removeLegUsage, startLegUsageWriter, type Leg
 import { usageRecord } from "./report.js";
 import { resumeCommand } from "./resume-command.js";
 import { checkOutputDir, checkpointPathFor, datasetStampOf, modelName, removeCheckpoint, runConfig, timestampOf, versions } from "./run-files.js";
-import type { DistillationSummary, EvaluatedExample, OptimizationSummary, RunInfo, RunStatus } from "./run-info.js";
+import type { DistillationSummary, RunInfo, RunStatus } from "./run-info.js";
 import { consoleStory, type FinetuneEvent, type FinetuneListener } from "./story.js";
 import { loadData } from "./steps/data.js";
 import { buildLMs, roleSpecs } from "./steps/lms.js";
@@ -40,7 +40,7 @@ import { distil, setUpStudent } from "./steps/distil.js";
 import { evaluateStudent } from "./steps/evaluate-student.js";
 import { saveRun } from "./steps/save.js";
 import { dryRun, type DryRunEstimate } from "./steps/dry-run.js";
-import type { EvaluationReport } from "./evaluate.js";
+import { runRecord, type RunParts } from "./steps/record.js";
 
 export { checkOutputDir, checkpointPathFor, gridtuneVersion, modelName, timestampOf, versions } from "./run-files.js";
 export type { DryRunEstimate } from "./steps/dry-run.js";
@@ -74,11 +74,6 @@ function secondsSince(t0: number): number {
 function clip(line: string): string {
   const flat = line.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > 400 ? flat.slice(0, 399) + "…" : flat;
-}
-
-function summaryOf(r: EvaluationReport) {
-  const { per_category: _p, confusion: _c, examples: _e, ...s } = r;
-  return s;
 }
 
 /** Runs the pipeline; returns the run record (written to disk unless `dryRun`). */
@@ -139,41 +134,23 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const now = (hooks.now ?? (() => new Date()))();
   const baseName = modelName(c.studentModel, c.hintType, c.encodingType, timestampOf(now), c.name);
 
-  /** The record of this run (all legs' usage), for the name the save step picks. */
-  const record = (status: RunStatus, message: string, parts: { evaluation?: EvaluationReport; program?: MinigridAgent; optimization?: OptimizationSummary; distillation?: DistillationSummary }) =>
+  /** The record of this run (all legs' usage) as it ends, for the name the save step picks. */
+  const record = (status: RunStatus, message: string, parts: RunParts) =>
     (name: string, programPath: string | null, programError: string | null): RunInfo => {
-      const ev = parts.evaluation;
-      const empty = { accuracy: 0, n: 0, exact: 0, optimal_alternatives: 0, ai_reasonable: 0, wrong: 0, errors: 0 };
-      const prog = parts.program ?? teacherAgent;
       timings["total_s"] = secondsSince(t0);
       timings["lm_requests"] = lmLatency.attempts - latency0.attempts;
       timings["lm_request_time_s"] = Math.round(lmLatency.totalMs - latency0.totalMs) / 1000;
-      // A program that could not be saved leaves a record only: not a completed run.
-      const finalStatus: RunStatus = programError && status === "completed" ? "degraded" : status;
-      const finalMessage = programError ? `the model could not be saved (${programError}); only the run record was written${message ? `; ${message}` : ""}` : message;
-      return {
-        ...baseInfo,
-        model_name: name,
-        created_at: now.toISOString(),
-        status: finalStatus,
-        outcome_message: finalMessage,
+      const context = {
+        base: baseInfo,
+        createdAt: now,
+        fallbackProgram: teacherAgent,
         failures: ledger.failures(),
-        results: ev ? { ...summaryOf(ev), per_category: ev.per_category, confusion: ev.confusion } : { ...empty, per_category: {}, confusion: [] },
-        examples: ev?.examples ?? ([] as EvaluatedExample[]),
-        program: {
-          path: programPath,
-          saved: programPath !== null,
-          error: programError,
-          instructions: prog.act.predict.signature.instructions,
-          demos: prog.act.predict.demos.map((d) => d.toDict()),
-        },
         usage: usageRecord(mergeUsage([...earlierLegs, usage.snapshot()])),
         timings,
+        warnings,
         versions: versions(),
-        ...(parts.optimization ? { optimization: parts.optimization } : {}),
-        ...(parts.distillation ? { distillation: parts.distillation } : {}),
-        warnings: programError ? [...warnings, `the program could not be saved: ${programError}`] : warnings,
       };
+      return runRecord(context, status, message, parts, { name, programPath, programError });
     };
 
   const closingTables = (): void => {
@@ -188,7 +165,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       emit({ kind: "outcome", status: "stopped", message: "dry run: no LM was called and nothing was written" });
       return { ...baseInfo, ...r.record, versions: versions(), files: { program: null, info: null }, estimate: r.estimate };
     }
-    const parts: Parameters<typeof record>[2] = {};
+    const parts: RunParts = {};
     let legWriter: LegUsageWriter | null = null;
     try {
       // ---- Step 1 ----
