@@ -17,6 +17,7 @@
  */
 import { AuthenticationError, BadRequestError, MissingCredentialError, ModelFileError, ModelNotFoundError, RetriesExhaustedError, UnreachableHostError } from "../lm/index.js";
 import type { LM } from "../lm/types.js";
+import { AdapterParseError } from "../dspy/index.js";
 import { UserError } from "../util/errors.js";
 import { table } from "./report.js";
 import type { EvaluatedExample, RoleFailures, RunStatus } from "./run-info.js";
@@ -76,7 +77,7 @@ export function reasonOf(e: unknown, model?: string): string {
   if (!(e instanceof Error)) return String(e).slice(0, 160);
   let m = e.message;
   if (model && m.startsWith(`${model}: `)) m = m.slice(model.length + 2);
-  if (e.name === "AdapterParseError") return "unparseable answer";
+  if (e instanceof AdapterParseError) return "unparseable answer";
   m = m.replace(/\s+/g, " ").trim();
   return m.length > 160 ? m.slice(0, 159) + "…" : m;
 }
