@@ -281,3 +281,41 @@ test("gridtune evaluate follows the same policy: a decommissioned assessor fails
     await proxy.close();
   }
 });
+
+test("Groq's 413 (tokens per minute) for the teacher and an unknown assessor id (404): each stops the run at its first call, naming what to change", async (t) => {
+  const teacher = "llama-3.3-70b-versatile";
+  const cases: { name: string; rule: Parameters<typeof ModelFaultProxy.start>[1][number]; args: string[]; re: RegExp }[] = [
+    {
+      name: "413",
+      rule: {
+        model: teacher,
+        status: 413,
+        body: { error: { message: `Request too large for model \`${teacher}\` in organization \`org_test\` service tier \`on_demand\` on tokens per minute (TPM): Limit 6000, Requested 16955, please reduce your message size and try again.`, type: "tokens", code: "rate_limit_exceeded" } },
+      },
+      args: [],
+      re: /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: the server rejected the request \(HTTP 413: Request too large .*Limit 6000, Requested 16955.*To fix: send shorter prompts: fewer demos \(--max-bootstrapped-demos, --max-labeled-demos\), --view agent, or a model with a larger context; then continue with: gridtune finetune .* --resume\./,
+    },
+    {
+      name: "404",
+      rule: { model: "no-such-assessor", status: 404, body: { error: { message: "The model `no-such-assessor` does not exist or you do not have access to it.", type: "invalid_request_error", code: "model_not_found" } } },
+      args: ["--assessor-model", "no-such-assessor"],
+      re: /^❌ Run failed: the assessor model groq\/no-such-assessor cannot be used: the server at .* does not know model 'no-such-assessor' \(The model `no-such-assessor` does not exist or you do not have access to it\.\).*To fix: change --assessor-model; then continue with: .*--resume\./,
+    },
+  ];
+  for (const k of cases) {
+    const proxy = await ModelFaultProxy.start(server, [k.rule]);
+    try {
+      const out = join(root, `stop-${k.name}`);
+      server.clearLog();
+      const r = await runCli(["finetune", "--dataset-path", dataset, "--output-dir", out, ...k.args, ...SMALL], envFor(proxy));
+      t.diagnostic(`${k.name}: ${chatCalls(proxy)} LM calls before the stop, ${proxy.faulted().length} failed`);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(lastLine(r.stdout), k.re);
+      assert.ok(proxy.faulted().length <= 4, `${proxy.faulted().length} failed calls before the stop`);
+      assert.doesNotMatch(r.stdout, /Success|Completed!|✅ Run completed/);
+      assertNothingHalfWritten(out);
+    } finally {
+      await proxy.close();
+    }
+  }
+});
