@@ -113,7 +113,9 @@ export async function runBatch(file: string, overrides: Partial<FinetuneConfig>,
   log(files.length ? `📁 Files written (${files.length}):\n${files.map((f) => `  ${f}`).join("\n")}` : "📁 No file written.");
   const total = configs.length;
   const tally = `${succeeded} of ${total} completed, ${degraded} degraded, ${failed} failed${runs.length < total ? `, ${total - runs.length} not run` : ""}`;
+  const dry = configs.every((e) => e.full.dryRun);
   const exitCode = failed > 0 ? EXIT_CODES.failed : degraded > 0 ? EXIT_CODES.degraded : runs.length < total ? EXIT_CODES.stopped : 0;
-  log("\n" + outcomeLine(exitCode === 0 ? "completed" : failed > 0 ? "failed" : degraded > 0 ? "degraded" : "stopped", `batch ${file}: ${tally}`));
+  const status = failed > 0 ? "failed" : degraded > 0 ? "degraded" : runs.length < total || dry ? "stopped" : "completed";
+  log("\n" + outcomeLine(status, dry && status === "stopped" ? `batch ${file}: a dry run of ${total} entries; no LM was called` : `batch ${file}: ${tally}`));
   return { file, runs, succeeded, files, exitCode };
 }
