@@ -62,7 +62,8 @@ test("ambiguous or empty answers are still failures (after DSPy's JSON fallback)
   for (const answer of ["turn left or move forward", "I am not sure what to do here.", "fly"]) {
     const r = await ask(answer);
     assert.ok(r.error, `${answer}: read as ${String(r.action)}`);
-    assert.equal(r.calls, 2, `${answer}: the ChatAdapter call and the JSON fallback`);
+    // The ChatAdapter call, then DSPy's JSONAdapter fallback (structured output, then JSON mode).
+    assert.ok(r.calls >= 2, `${answer}: ${r.calls} call(s); the JSON fallback was not tried`);
   }
 });
 

@@ -16,6 +16,7 @@
  *
  * Not reproduced: DSPy resubmits an example still running after 120 s when at most 3 remain.
  */
+import { runOrderedPool } from "../util/ordered-pool.js";
 import { ProgressBar, type ProgressCallback } from "../util/progress.js";
 import { EvaluationCancelledError } from "./errors.js";
 import { type Example, Prediction } from "./example.js";
@@ -108,7 +109,6 @@ export class Evaluate {
     const records: (EvaluationRecord | undefined)[] = new Array(n).fill(undefined);
     const errors: unknown[] = [];
     let cancelled = false;
-    let next = 0;
     let done = 0;
     let okSum = 0;
     let okCount = 0;
@@ -121,6 +121,7 @@ export class Evaluate {
       bar?.update(done, detail);
     };
 
+    // A failed example is a result (scored failureScore); only reaching maxErrors stops the pool.
     const runOne = async (index: number): Promise<void> => {
       const example = devset[index]!;
       try {
@@ -136,17 +137,19 @@ export class Evaluate {
         records[index] = { index, example, prediction: new Prediction(), score: failureScore, error };
         if (errors.length >= maxErrors) {
           cancelled = true;
-          controller.abort(new EvaluationCancelledError(errors));
+          const cancel = new EvaluationCancelledError(errors);
+          controller.abort(cancel);
+          throw cancel;
         }
       }
       if (!cancelled) report();
     };
 
-    const worker = async () => {
-      while (!cancelled && !controller.signal.aborted && next < n) await runOne(next++);
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(numThreads, n) }, worker));
+      await runOrderedPool(n, runOne, { concurrency: numThreads, signal: controller.signal });
+    } catch (error) {
+      // Cancelled by maxErrors or the caller's signal: reported below; anything else propagates.
+      if (!cancelled && !controller.signal.aborted) throw error;
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);
     }

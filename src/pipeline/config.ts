@@ -40,6 +40,8 @@ export interface FinetuneConfig {
   hintType: HintType;
   encodingType: EncodingType;
   view: ViewType;
+  /** The agent's memory: past steps of the episode it sees (0 or absent: the single-step agent). */
+  history?: number;
   samplesPerCategory: number;
   maxBootstrappedDemos: number;
   maxLabeledDemos: number;
@@ -111,6 +113,8 @@ export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): Fin
   if (!HINT_TYPES.includes(c.hintType)) throw new ConfigError(at("hint_type"), `unknown hint type '${c.hintType}'; use ${HINT_TYPES.join(" or ")}`);
   if (!ENCODING_TYPES.includes(c.encodingType)) throw new ConfigError(at("encoding_type"), `unknown encoding type '${c.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
   if (!VIEW_TYPES.includes(c.view)) throw new ConfigError(at("view"), `unknown view '${c.view}'; use agent or full`);
+  if (c.encodingType === "balrog" && c.view === "full") throw new ConfigError(at("view"), "the balrog encoding (babyai-text's descriptions) describes the agent's view only; use view agent");
+  if (c.history !== undefined && (!Number.isInteger(c.history) || c.history < 0)) throw new ConfigError(at("history"), `history must be a whole number ≥ 0, got ${c.history}`);
   if (!AUTO_LEVELS.includes(c.auto)) throw new ConfigError(at("auto"), `unknown level '${c.auto}'; use light, medium or heavy`);
   if (!METRIC_NAMES.includes(c.metric)) throw new ConfigError(at("metric"), `unknown metric '${c.metric}'; use exact, optimal or ai-feedback`);
   for (const [k, min] of [
@@ -175,6 +179,7 @@ const MODEL_KEYS: Record<string, { field: keyof FinetuneConfig; type: "string" |
   hint_type: { field: "hintType", type: "enum", values: HINT_TYPES },
   encoding_type: { field: "encodingType", type: "enum", values: ENCODING_TYPES },
   view: { field: "view", type: "enum", values: VIEW_TYPES },
+  history: { field: "history", type: "int" },
   samples_per_category: { field: "samplesPerCategory", type: "int" },
   max_bootstrapped_demos: { field: "maxBootstrappedDemos", type: "int" },
   max_labeled_demos: { field: "maxLabeledDemos", type: "int" },

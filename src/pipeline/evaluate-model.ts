@@ -12,6 +12,7 @@ import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, toExample } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
 import { Judge } from "./metrics.js";
 import { usageRecord } from "./report.js";
@@ -25,6 +26,8 @@ import { DEFAULT_ASSESSOR } from "./config.js";
  */
 export interface EvaluateOptions {
   modelPath: string;
+  /** The agent's memory K (past steps it sees); default as saved. */
+  history?: number;
   /** Offline: a dataset directory. */
   datasetPath?: string;
   /** Closed loop: an env id and a number of episodes. */
@@ -93,6 +96,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
     lmOptions,
     onWarning: (w) => log(`⚠️ ${w}`),
+    ...(options.history !== undefined ? { history: options.history } : {}),
   });
   const loaded = agent.act.predict.lm;
   if (loaded) agent.setLM(ledger.observe(loaded, "student"));
@@ -108,7 +112,9 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const ds = await sampleDataset(options.datasetPath!, agent.hintType, options.samplesPerCategory, options.seed ?? 0, log);
       let steps = ds.steps;
       if (options.maxEval !== undefined) steps = steps.slice(0, options.maxEval);
-      const examples = await Promise.all(steps.map((s) => toExample(s, agent.hintType, agent.encodingType, agent.view)));
+      // An agent with memory reads each step after the steps before it in its episode.
+      const past = agent.history > 0 ? await previousSteps(options.datasetPath!, steps, agent.history) : null;
+      const examples = await Promise.all(steps.map((s, i) => toExample(s, agent.hintType, agent.encodingType, agent.view, past ? past[i] : undefined)));
       const judge = new Judge({
         metric,
         hint: agent.hintType,

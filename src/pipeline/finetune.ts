@@ -125,7 +125,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const lms = buildLMs(c, specs, lmConfig, usage, ledger, (text) => line(`  ↻ ${text}`));
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(lms.assessor ? { assessor: lms.assessor } : {}), signal });
   if (lms.assessor) line(`🤖 AI Feedback Metric initialized with ${lms.assessor.model}`);
-  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view }, lms.teacher);
+  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, lms.teacher);
   const checkpointPath = checkpointPathFor(c, specs, datasetStampOf(c.datasetPath));
   const optimizer = makeOptimizer(c, lms, judge.metric, data.valset.length, checkpointPath, hooks.progress, (l) => line(`  ${clip(l)}`));
   const baseInfo = { format: "gridtune-run/1" as const, config: runConfig(c, specs), dataset: data.record, environment: publicLMConfig(lmConfig) };

@@ -33,8 +33,10 @@ export interface RunConfig {
   student_groq: boolean;
   assessor_groq: boolean;
   hint_type: "action" | "subgoal";
-  encoding_type: "ascii" | "natural" | "tuples" | "relative";
+  encoding_type: "ascii" | "natural" | "tuples" | "relative" | "balrog";
   view: "agent" | "full";
+  /** The agent's memory K (absent: 0, the single-step agent). */
+  history?: number;
   samples_per_category: number;
   max_bootstrapped_demos: number;
   max_labeled_demos: number;
@@ -57,6 +59,17 @@ export interface ScoreSummary {
   ai_reasonable: number;
   wrong: number;
   errors: number;
+}
+
+/**
+ * The "AI-assessed reasonable" share, defined once for the console report and the dashboard: the
+ * answers the assessor judged reasonable among those that were neither exact nor an optimal
+ * alternative (the original tool's `ai_reasonable / (total - exact_matches)`, with optimal
+ * alternatives counted as right like exact matches).
+ */
+export function aiReasonableShare(s: Pick<ScoreSummary, "n" | "exact" | "optimal_alternatives" | "ai_reasonable">): { count: number; of: number; rate: number } {
+  const of = Math.max(0, s.n - s.exact - s.optimal_alternatives);
+  return { count: s.ai_reasonable, of, rate: of > 0 ? s.ai_reasonable / of : 0 };
 }
 
 /**

@@ -25,6 +25,7 @@ const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
   "numTrials",
   "numCandidates",
   "maxEval",
+  "history",
 ];
 
 export function register(program: Command): void {
@@ -43,8 +44,9 @@ export function register(program: Command): void {
     .option("--assessor-groq", "bare assessor id on Groq (default)")
     .option("--no-assessor-groq", "bare assessor id on a local Ollama")
     .option("--hint-type <type>", `what the agent predicts: ${HINT_TYPES.join(" | ")}`, choiceFlag("--hint-type", HINT_TYPES), DEFAULTS.hintType)
-    .option("--encoding-type <type>", `text encoding: ${["ascii", "natural", "tuples", "relative"].join(" | ")}`, choiceFlag("--encoding-type", ["ascii", "natural", "tuples", "relative"] as const), DEFAULTS.encodingType)
+    .option("--encoding-type <type>", `text encoding: ${ENCODING_TYPES.join(" | ")}`, choiceFlag("--encoding-type", ENCODING_TYPES), DEFAULTS.encodingType)
     .option("--view <view>", "what the encoding shows: agent (the 7×7 view) | full (the whole grid)", choiceFlag("--view", VIEW_TYPES), DEFAULTS.view)
+    .option("--history <k>", "the agent's memory: it also sees its last k steps (0: single-step, the default)", intFlag("--history", 0))
     .option("--samples-per-category <n>", "steps sampled per category (action, or subgoal verb)", intFlag("--samples-per-category", 1), DEFAULTS.samplesPerCategory)
     .option("--max-bootstrapped-demos <n>", "bootstrapped demos per predictor", intFlag("--max-bootstrapped-demos", 0), DEFAULTS.maxBootstrappedDemos)
     .option("--max-labeled-demos <n>", "labeled demos per predictor", intFlag("--max-labeled-demos", 0), DEFAULTS.maxLabeledDemos)

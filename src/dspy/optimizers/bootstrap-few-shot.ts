@@ -243,3 +243,15 @@ export class BootstrapFewShot {
     return true;
   }
 }
+
+/**
+ * A copy of `program` marked compiled, to teach exactly as it is. BootstrapFewShot (DSPy's rule,
+ * bootstrap.py L104-106) gives an *uncompiled* teacher `LabeledFewShot` demos in place of its own,
+ * and MIPROv2 — DSPy's and gridtune's — returns an uncompiled program; distilling from an optimized
+ * program must keep its bootstrapped demos.
+ */
+export function teacherAsIs<P extends Module>(program: P): P {
+  const teacher = program.deepcopy();
+  teacher.compiled = true;
+  return teacher;
+}

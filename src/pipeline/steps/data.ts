@@ -6,6 +6,7 @@ import type { Example } from "../../dspy/index.js";
 import { UserError } from "../../util/errors.js";
 import type { FinetuneConfig } from "../config.js";
 import { episodeKey, sampleDataset, splitByEpisode, toExample, type SampledData, type StepRecord } from "../data.js";
+import { previousSteps } from "../history-data.js";
 import type { RunInfo } from "../run-info.js";
 import type { FinetuneListener } from "../story.js";
 
@@ -28,7 +29,14 @@ export async function loadData(c: FinetuneConfig, emit: FinetuneListener): Promi
   emit({ kind: "line", text: "\n📊 Loading and preparing dataset..." });
   const sample = await sampleDataset(c.datasetPath, c.hintType, c.samplesPerCategory, c.seed, (text) => emit({ kind: "line", text }));
   const splits = splitByEpisode(sample.steps, c.seed);
-  const toEx = (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view)));
+  // An agent with memory learns from each step with the steps before it in its episode.
+  const history = c.history ?? 0;
+  const pastOf = new Map<StepRecord, StepRecord[]>();
+  if (history > 0) {
+    const past = await previousSteps(c.datasetPath, sample.steps, history);
+    sample.steps.forEach((s, i) => pastOf.set(s, past[i]!));
+  }
+  const toEx = (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined)));
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testSteps = splits.test;

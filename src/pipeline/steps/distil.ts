@@ -4,7 +4,7 @@
  * `finetuneWeights` and a provider that can fine-tune, BootstrapFinetune on those traces.
  */
 import type { Example, Metric } from "../../dspy/index.js";
-import { BootstrapFewShot } from "../../dspy/optimizers/bootstrap-few-shot.js";
+import { BootstrapFewShot, teacherAsIs } from "../../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../../dspy/optimizers/bootstrap-finetune.js";
 import type { LM } from "../../lm/types.js";
 import { MinigridAgent } from "../../agent/minigrid-agent.js";
@@ -81,7 +81,8 @@ export async function distil(student: MinigridAgent, teacher: MinigridAgent, x: 
       ...(x.progress ? { progress: (e) => x.progress!({ ...e, phase: "distill" }) } : {}),
       log: (line) => x.log(`  ${line}`),
     });
-    program = await bfs.compile(student, { trainset: x.trainset, teacher, signal: x.signal });
+    // MIPROv2's demos stay: the optimized teacher is used as it is (DSPy's teacher copy keeps them).
+    program = await bfs.compile(student, { trainset: x.trainset, teacher: teacherAsIs(teacher), signal: x.signal });
     program.setLM(x.studentLM);
     summary.method = "bootstrap-few-shot";
   }
