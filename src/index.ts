@@ -18,7 +18,7 @@
  * 5. **LMs** — {@link lm}`("groq/llama-3.3-70b-versatile")` and {@link configureLM}`({source})` (the
  *    original tool's `configure_llm`), with cache, rate limiting, retries and usage/cost tracking.
  * 6. **Programs** — the DSPy-compatible layer: {@link Signature}, {@link Predict},
- *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2},
+ *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2}, {@link GEPA},
  *    {@link BootstrapFewShot}, {@link LabeledFewShot}, {@link BootstrapFinetune}).
  * 7. **The agent** — {@link MinigridAgent}: `await MinigridAgent.load(path)`, then
  *    `await agent.forward({ observation })` or `await agent.advise(env)`; {@link PlaySession} is
@@ -204,11 +204,28 @@ export {
   type Metric,
   type MetricValue,
   type Program,
+  type ScoreWithFeedback,
+  scoreOf,
 } from "./dspy/evaluate.js";
 export { readStateFile, writeStateFile, type ProgramState, type PredictorState, type LMState, type LoadStateOptions } from "./dspy/state.js";
 export { FakeLM, chatReply, type FakeLMOptions, type FakeReply, type FakeLMCall } from "./dspy/testing/fake-lm.js";
 export { LabeledFewShot, type LabeledFewShotOptions, type LabeledFewShotCompileOptions } from "./dspy/optimizers/labeled-few-shot.js";
 export { BootstrapFewShot, teacherAsIs, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
+export {
+  GEPA,
+  GEPACheckpointMismatchError,
+  GEPA_AUTO_RUN_SETTINGS,
+  gepaAutoBudget,
+  type GEPAAutoMode,
+  type GEPACallEstimate,
+  type GEPACompileOptions,
+  type GEPADetailedResults,
+  type GEPAEvent,
+  type GEPAFeedbackMetric,
+  type GEPAOptions,
+  type GEPAReflection,
+  type GEPAResult,
+} from "./dspy/optimizers/gepa/index.js";
 export {
   MIPROv2,
   AUTO_RUN_SETTINGS,
@@ -267,6 +284,7 @@ export { PlaySession, EpisodeOverError, type PlaySessionOptions, type PlayStep, 
 // ───────────────────────────── 8. Metrics ─────────────────────────────
 
 export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./pipeline/metrics.js";
+export { gridFeedbackText, gridFeedbackMetric } from "./pipeline/grid-feedback.js";
 export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLMError, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate.js";
 
 // ───────────────────────────── 9. Pipeline ─────────────────────────────

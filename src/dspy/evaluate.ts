@@ -23,8 +23,20 @@ import { type Example, Prediction } from "./example.js";
 import type { CallOptions, Inputs, TraceEntry } from "./module.js";
 import { pyRound } from "./pycompat.js";
 
-/** A metric's verdict: a float, or a bool counted as 0/1. */
-export type MetricValue = number | boolean;
+/** A score with textual feedback (what GEPA's reflection reads; other optimizers take the score). */
+export interface ScoreWithFeedback {
+  score: number | boolean;
+  /** Why the prediction earned this score; GEPA says "This trajectory got a score of …" when absent. */
+  feedback?: string | null;
+}
+
+/** A metric's verdict: a float, a bool counted as 0/1, or a score with feedback. */
+export type MetricValue = number | boolean | ScoreWithFeedback;
+
+/** The score of a metric's verdict as a number (booleans 0/1; a {@link ScoreWithFeedback}'s score). */
+export function scoreOf(value: MetricValue): number {
+  return typeof value === "object" && value !== null ? Number(value.score) : Number(value);
+}
 
 /** `(example, prediction, trace?) → score`; Evaluate calls it without a trace, optimizers with one. */
 export type Metric = (example: Example, prediction: Prediction, trace?: TraceEntry[]) => MetricValue | Promise<MetricValue>;
@@ -127,7 +139,7 @@ export class Evaluate {
       try {
         const prediction = await program.call(example.inputs().toDict(), callOptions);
         const value = await o.metric(example, prediction);
-        const score = Number(value);
+        const score = scoreOf(value);
         records[index] = { index, example, prediction, score };
         okSum += score;
         okCount++;

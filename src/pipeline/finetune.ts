@@ -22,7 +22,9 @@ import { checkCredentials, loadLMConfig, publicLMConfig, UsageTracker, type Usag
 import { isStop } from "../dspy/optimizers/program-tools.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { disposeLMs, lmLatency } from "../agent/lms.js";
+import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
+import { GEPA } from "../dspy/optimizers/gepa/index.js";
+import { optimizeWithGepa, type GepaStepOptions } from "./optimize-gepa.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { Judge } from "./metrics.js";
 import { formatCliErrorMessage } from "./errors.js";
@@ -31,7 +33,7 @@ import { mergeUsage, readLegUsage, removeLegUsage, startLegUsageWriter, type Leg
 import { usageRecord } from "./report.js";
 import { resumeCommand } from "./resume-command.js";
 import { checkOutputDir, checkpointPathFor, datasetStampOf, modelName, removeCheckpoint, runConfig, timestampOf, versions } from "./run-files.js";
-import type { DistillationSummary, RunInfo, RunStatus } from "./run-info.js";
+import type { DistillationSummary, OptimizationSummary, RunInfo, RunStatus } from "./run-info.js";
 import { consoleStory, type FinetuneEvent, type FinetuneListener } from "./story.js";
 import { loadData } from "./steps/data.js";
 import { buildLMs, roleSpecs } from "./steps/lms.js";
@@ -74,6 +76,13 @@ function secondsSince(t0: number): number {
 function clip(line: string): string {
   const flat = line.replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > 400 ? flat.slice(0, 399) + "…" : flat;
+}
+
+/** Step 1 with GEPA: its program and summary; any error of the search ends the run (as MIPROv2's do). */
+async function gepaOrThrow(step: GepaStepOptions): Promise<{ program: MinigridAgent; summary: OptimizationSummary }> {
+  const r = await optimizeWithGepa(step);
+  if (r.fatal !== undefined) throw r.fatal;
+  return { program: r.program, summary: r.summary };
 }
 
 /** Runs the pipeline; returns the run record (written to disk unless `dryRun`). */
@@ -128,8 +137,34 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, lms.teacher);
   const checkpointPath = checkpointPathFor(c, specs, datasetStampOf(c.datasetPath));
   const optimizer = makeOptimizer(c, lms, judge.metric, data.valset.length, checkpointPath, hooks.progress, (l) => line(`  ${clip(l)}`));
+  // Step 1 with GEPA (--optimizer gepa): the grid's feedback, the reflection model as proposer, its own checkpoint.
+  const gepaCheckpointPath = checkpointPath.replace(/miprov2-([0-9a-f]+)\.json$/, "gepa-$1.json");
+  const gepaStep: GepaStepOptions | null =
+    c.optimizer === "gepa"
+      ? {
+          agent: teacherAgent,
+          trainset: data.trainset,
+          valset: data.valset,
+          judge,
+          teacherLM: lms.teacher,
+          reflectionLM: c.reflectionModel
+            ? ledger.observe(roleLM(roleSpec(c.reflectionModel, "teacher", c.teacherGroq).id, { role: "proposer", concurrency: c.concurrency, usage, config: lmConfig, log: (text) => line(`  ↻ ${text}`) }), "proposer")
+            : lms.proposer,
+          auto: c.auto,
+          seed: c.seed,
+          concurrency: c.concurrency,
+          ...(c.budget ? { budget: { ...(c.budget.calls !== undefined ? { maxCalls: c.budget.calls } : {}), ...(c.budget.costUsd !== undefined ? { maxCostUsd: c.budget.costUsd } : {}) } } : {}),
+          checkpointPath: gepaCheckpointPath,
+          resume: c.resume,
+          stepOf: (e) => data.stepOf.get(e),
+          signal,
+          dryRun: c.dryRun,
+          log: (l) => line(l),
+        }
+      : null;
+  const stepCheckpoint = gepaStep ? gepaCheckpointPath : checkpointPath;
   const baseInfo = { format: "gridtune-run/1" as const, config: runConfig(c, specs), dataset: data.record, environment: publicLMConfig(lmConfig) };
-  const earlierLegs: UsageSnapshot[] = c.resume ? readLegUsage(checkpointPath) : [];
+  const earlierLegs: UsageSnapshot[] = c.resume ? readLegUsage(stepCheckpoint) : [];
   const resumeCmd = hooks.resumeCommand ?? resumeCommand(c);
   const now = (hooks.now ?? (() => new Date()))();
   const baseName = modelName(c.studentModel, c.hintType, c.encodingType, timestampOf(now), c.name);
@@ -161,7 +196,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
 
   try {
     if (c.dryRun) {
-      const r = await dryRun(c, optimizer, teacherAgent, data, specs, line);
+      const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto, countFeedbackMetricCalls: true }).estimateCalls(teacherAgent, { trainset: data.trainset, valset: data.valset }) : undefined;
+      const r = await dryRun(c, optimizer, teacherAgent, data, specs, line, gepaEst);
       emit({ kind: "outcome", status: "stopped", message: "dry run: no LM was called and nothing was written" });
       return { ...baseInfo, ...r.record, versions: versions(), files: { program: null, info: null }, estimate: r.estimate };
     }
@@ -171,15 +207,15 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       // ---- Step 1 ----
       t = performance.now();
       emit({ kind: "step", step: 1, title: `Optimizing prompts with teacher model (${specs.teacher.id})...` });
-      line("🔧 Running prompt optimization with MIPROv2...");
-      if (c.resume) line(existsSync(checkpointPath) ? `↩️ Resuming from ${checkpointPath}` : `↩️ --resume: no checkpoint for these settings yet (${checkpointPath}); starting fresh`);
+      line(`🔧 Running prompt optimization with ${gepaStep ? "GEPA" : "MIPROv2"}...`);
+      if (c.resume) line(existsSync(stepCheckpoint) ? `↩️ Resuming from ${stepCheckpoint}` : `↩️ --resume: no checkpoint for these settings yet (${stepCheckpoint}); starting fresh`);
       else {
-        removeLegUsage(checkpointPath);
-        removeCheckpoint(checkpointPath);
+        removeLegUsage(stepCheckpoint);
+        removeCheckpoint(stepCheckpoint);
       }
       // This leg's usage beside the checkpoint, so a resumed run counts it.
-      legWriter = startLegUsageWriter(checkpointPath, earlierLegs, () => usage.snapshot());
-      const optimized = await optimizePrompts(optimizer, teacherAgent, data, signal);
+      legWriter = startLegUsageWriter(stepCheckpoint, earlierLegs, () => usage.snapshot());
+      const optimized = gepaStep ? await gepaOrThrow(gepaStep) : await optimizePrompts(optimizer, teacherAgent, data, signal);
       parts.optimization = optimized.summary;
       emit({ kind: "optimized", summary: optimized.summary });
       timings["optimize_s"] = secondsSince(t);
@@ -261,8 +297,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     emit({ kind: "saved", program: saved.program, info: saved.info, error: saved.programError });
     closingTables();
     if (saved.program) {
-      removeLegUsage(checkpointPath);
-      removeCheckpoint(checkpointPath);
+      removeLegUsage(stepCheckpoint);
+      removeCheckpoint(stepCheckpoint);
     } else legWriter?.flush();
     const info = saved.record;
     emit({ kind: "outcome", status: info.status, message: info.outcome_message || `model saved to ${saved.program}` });

@@ -158,7 +158,7 @@ export interface RunInfo {
 
 /** Step 1 of a run record: MIPROv2's baseline and best scores, trials, calls and cost. */
 export interface OptimizationSummary {
-  optimizer: "MIPROv2" | "none";
+  optimizer: "MIPROv2" | "GEPA" | "none";
   /** Validation score of the unoptimized program (0–100, DSPy's scale), if evaluated. */
   baseline_score: number | null;
   /** Validation score of the returned program (0–100). */
@@ -171,6 +171,31 @@ export interface OptimizationSummary {
   calls: number;
   cost_usd: number;
   error: string | null;
+  /** GEPA runs: the candidates' lineage and the Pareto front. */
+  gepa?: GepaLineage;
+}
+
+/** One GEPA candidate in a run record: its parents, validation score and instructions. */
+export interface GepaCandidateRecord {
+  idx: number;
+  /** Parent indices (empty for the seed; two for a merge). */
+  parents: number[];
+  /** Validation average (0–1). */
+  val_score: number;
+  /** Predictor name → instruction. */
+  instructions: Record<string, string>;
+  /** Metric calls spent when it was found. */
+  discovered_at_calls: number;
+}
+
+/** GEPA's search as a run record keeps it: candidates (lineage) and the Pareto front. */
+export interface GepaLineage {
+  candidates: GepaCandidateRecord[];
+  /** Candidates best on at least one validation example (after removing dominated ones: all on the front). */
+  pareto_front: number[];
+  best_idx: number;
+  total_metric_calls: number;
+  feedback_metric_calls: number;
 }
 
 /** Step 3 of a run record: how the student was distilled (bootstrapped demos or fine-tuned weights). */

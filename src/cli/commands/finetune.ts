@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
-import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
+import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, OPTIMIZER_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
 import { UserError } from "../../util/errors.js";
 import { EXIT_CODES, RunFailedError } from "../../pipeline/outcome.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
@@ -25,6 +25,7 @@ const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
   "numTrials",
   "numCandidates",
   "maxEval",
+  "reflectionModel",
   "history",
 ];
 
@@ -53,7 +54,9 @@ export function register(program: Command): void {
     .option("--minibatch-size <n>", "MIPROv2 minibatch size", intFlag("--minibatch-size", 1), DEFAULTS.minibatchSize)
     .option("--output-dir <dir>", "where the model and its _info.json go", DEFAULTS.outputDir)
     .option("--config <file>", "run a YAML batch (the original llm_optimization_config.yaml schema)")
-    .option("--auto <level>", "MIPROv2 preset: light | medium | heavy", choiceFlag("--auto", AUTO_LEVELS), DEFAULTS.auto)
+    .option("--optimizer <name>", "step 1's optimizer: miprov2 | gepa (reflective, on the grid's feedback)", choiceFlag("--optimizer", OPTIMIZER_NAMES), DEFAULTS.optimizer)
+    .option("--reflection-model <id>", "GEPA's reflection model (default: the teacher)")
+    .option("--auto <level>", "MIPROv2 / GEPA preset: light | medium | heavy", choiceFlag("--auto", AUTO_LEVELS), DEFAULTS.auto)
     .option("--num-trials <n>", "MIPROv2 trials (instead of the --auto preset)", intFlag("--num-trials", 1))
     .option("--num-candidates <n>", "MIPROv2 instruction/demo candidates (instead of the --auto preset)", intFlag("--num-candidates", 1))
     .option("--seed <n>", "seed of sampling, splits and the optimizer", intFlag("--seed", 0), DEFAULTS.seed)

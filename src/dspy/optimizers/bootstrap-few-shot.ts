@@ -26,7 +26,7 @@
 import type { LM, LMRole } from "../../lm/types.js";
 import type { ProgressCallback } from "../../util/progress.js";
 import type { Adapter } from "../adapters/base.js";
-import type { Metric } from "../evaluate.js";
+import { type Metric, scoreOf } from "../evaluate.js";
 import { Example } from "../example.js";
 import type { CallOptions, Module, TraceEntry } from "../module.js";
 import type { Predict } from "../predict.js";
@@ -209,7 +209,7 @@ export class BootstrapFewShot {
       }
       if (this.metric) {
         const value = await this.metric(example, prediction, trace);
-        success = this.metricThreshold ? Number(value) >= this.metricThreshold : Boolean(value);
+        success = this.metricThreshold ? scoreOf(value) >= this.metricThreshold : Boolean(scoreOf(value));
       } else {
         success = true;
       }

@@ -17,6 +17,8 @@ export interface DataSummary {
   testset: Example[];
   /** The step of each test example, index-aligned with `testset`. */
   testSteps: StepRecord[];
+  /** The step each example (of any split) was made from. */
+  stepOf: Map<Example, StepRecord>;
   sample: SampledData;
   /** The run record's `dataset` section. */
   record: RunInfo["dataset"];
@@ -36,7 +38,15 @@ export async function loadData(c: FinetuneConfig, emit: FinetuneListener): Promi
     const past = await previousSteps(c.datasetPath, sample.steps, history);
     sample.steps.forEach((s, i) => pastOf.set(s, past[i]!));
   }
-  const toEx = (list: StepRecord[]) => Promise.all(list.map((s) => toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined)));
+  const stepOf = new Map<Example, StepRecord>();
+  const toEx = (list: StepRecord[]) =>
+    Promise.all(
+      list.map(async (s) => {
+        const e = await toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined);
+        stepOf.set(e, s);
+        return e;
+      }),
+    );
   const trainset = await toEx(splits.train);
   const valset = await toEx(splits.val);
   let testSteps = splits.test;
@@ -57,6 +67,7 @@ export async function loadData(c: FinetuneConfig, emit: FinetuneListener): Promi
     valset,
     testset,
     testSteps,
+    stepOf,
     sample,
     warnings,
     record: {

@@ -2,6 +2,7 @@
 import type { Example } from "../../dspy/index.js";
 import { ChatAdapter } from "../../dspy/index.js";
 import type { MIPROv2 } from "../../dspy/optimizers/miprov2.js";
+import type { GEPACallEstimate } from "../../dspy/optimizers/gepa/index.js";
 import { priceFor, DEFAULT_PRICES } from "../../lm/index.js";
 import type { MinigridAgent } from "../../agent/minigrid-agent.js";
 import type { FinetuneConfig } from "../config.js";
@@ -24,9 +25,12 @@ export async function dryRun(
   data: { trainset: Example[]; valset: Example[]; testset: Example[] },
   specs: RoleSpecs,
   log: (line: string) => void,
+  /** With GEPA, step 1's runs and proposals are GEPA's estimate (the reflection model counted as proposer). */
+  gepaEst?: GEPACallEstimate,
 ): Promise<{ estimate: DryRunEstimate; record: Omit<RunInfo, "format" | "config" | "dataset" | "environment" | "versions"> }> {
   const { trainset, valset, testset } = data;
-  const est = await optimizer.estimateCalls(program, { trainset, valset });
+  const mipro = await optimizer.estimateCalls(program, { trainset, valset });
+  const est = gepaEst ? { programRuns: { total: gepaEst.programRuns }, lmCalls: { task: gepaEst.taskCalls, prompt: gepaEst.reflectionCalls }, text: gepaEst.text } : mipro;
   // Assessor calls: at most one per judged prediction that is neither exact nor optimal; assume half.
   const judged = est.programRuns.total;
   const assessorShare = c.metric === "ai-feedback" ? 0.5 : 0;

@@ -5,6 +5,7 @@ import type { ExampleView, Page, RunDetail, RunRow } from "../api";
 import { qs, seg } from "../api";
 import { BarChart } from "../components/Chart";
 import { Confusion } from "../components/Confusion";
+import { GepaLineage } from "../components/GepaLineage";
 import { RunOutcome } from "../components/RunOutcome";
 import { ActionChip, Card, Empty, ErrorBox, Loading, Pager, Stat, StatusBadge, VerdictBadge } from "../components/ui";
 import { ACTION_COLORS, VERDICT_COLORS, categoryLabel, date, int, pct, usd } from "../format";
@@ -46,7 +47,7 @@ export function configFacts(info: Info): [string, string][] {
     ["hint", c.hint_type ?? "—"],
     ["encoding", `${c.encoding_type ?? "—"} · ${c.view ?? "—"} view`],
     ["metric", c.metric ?? "—"],
-    ["optimizer", `MIPROv2 ${c.auto ?? ""} · ${c.max_bootstrapped_demos ?? "?"} bootstrapped + ${c.max_labeled_demos ?? "?"} labeled demos`],
+    ["optimizer", info.optimization?.optimizer === "GEPA" ? `GEPA ${c.auto ?? ""} · reflective, on the grid's feedback` : `MIPROv2 ${c.auto ?? ""} · ${c.max_bootstrapped_demos ?? "?"} bootstrapped + ${c.max_labeled_demos ?? "?"} labeled demos`],
     ["samples", `${c.samples_per_category ?? "—"} per category · seed ${c.seed ?? "—"}`],
     ["dataset", info.dataset?.path ?? c.dataset_path ?? "—"],
     ["splits", info.dataset?.splits ? `train ${info.dataset.splits.train} · val ${info.dataset.splits.val} · test ${info.dataset.splits.test}` : "—"],
@@ -377,6 +378,11 @@ export function RunPage(p: { id: string }) {
       <Card title="Optimized program">
         <Program program={info.program} />
       </Card>
+      {info.optimization?.gepa && (
+        <Card title="GEPA candidates (lineage, Pareto front)" testId="gepa-card">
+          <GepaLineage lineage={info.optimization.gepa} />
+        </Card>
+      )}
       <Examples id={p.id} detail={data} />
     </div>
   );
