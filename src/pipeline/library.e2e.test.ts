@@ -4,8 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
@@ -17,8 +16,9 @@ import { checkpointPathFor, datasetStampOf } from "./run-files.js";
 import { roleSpecs } from "./steps/lms.js";
 import { CheckpointMismatchError } from "../dspy/optimizers/miprov2.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-lib-"));
+const root = tempDir("lib");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 let restoreEnv: () => void = () => {};
