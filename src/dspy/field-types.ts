@@ -276,6 +276,20 @@ export function parseFieldValue(t: FieldType, value: unknown): unknown {
 }
 
 /**
+ * Reads an output field's value: {@link parseFieldValue} for its type, and when the type rejects the
+ * value, the field's own `read` (which returns undefined to keep the type's error).
+ */
+export function parseOutputValue(field: { readonly type: FieldType; readonly read?: (value: unknown) => unknown }, value: unknown): unknown {
+  try {
+    return parseFieldValue(field.type, value);
+  } catch (e) {
+    const read = field.read?.(value);
+    if (read !== undefined) return read;
+    throw e;
+  }
+}
+
+/**
  * The OpenAI-style strict JSON schema for a set of output fields (DSPy's
  * `_get_structured_outputs_response_format`): a `DSPyProgramOutputs` object with a titled property per
  * field, every property required, no additional properties.

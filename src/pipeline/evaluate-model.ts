@@ -24,7 +24,9 @@ import { previousSteps } from "./history-data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate-examples.js";
 import { Judge } from "./metrics.js";
 import { usageRecord } from "./report.js";
-import type { RoleUsage, RunInfo } from "./run-info.js";
+import type { RoleFailures, RoleUsage, RunInfo, RunStatus } from "./run-info.js";
+import { degradedMessage, failedMessage, FailureLedger, RunFailedError } from "./outcome.js";
+import { DEFAULT_ASSESSOR } from "./config.js";
 
 /**
  * Options of {@link evaluate}: the saved agent, and either a dataset (offline) or an env and episodes
@@ -77,6 +79,11 @@ export interface EvaluateResult {
   /** The same usage with failed calls, as the tracker has it (for the console table). */
   usage_snapshot: UsageSnapshot;
   seconds: number;
+  /** `completed`, or `degraded` when a role's calls (or the examples scored) failed beyond the stated share. */
+  status: RunStatus;
+  outcome_message: string;
+  /** Calls and failures per role and model (and the examples that could not be scored, as `evaluation`). */
+  failures: RoleFailures[];
 }
 
 /** Which steps an offline evaluation scores, and what it was estimated to cost beforehand. */
@@ -169,19 +176,28 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   const concurrency = options.concurrency ?? 4;
   const metric = options.metric ?? "ai-feedback";
   if (options.envId !== undefined) makeEnv(options.envId); // unknown id: fail before any LM
-  const assessorSpec = offline && metric === "ai-feedback" ? roleSpec(options.assessorModel ?? "deepseek-r1-distill-llama-70b", "assessor", options.assessorGroq) : null;
+  const assessorSpec = offline && metric === "ai-feedback" ? roleSpec(options.assessorModel ?? DEFAULT_ASSESSOR, "assessor", options.assessorGroq) : null;
   const studentSpec = options.studentModel ? roleSpec(options.studentModel, "student", options.studentGroq) : null;
   if (assessorSpec || studentSpec) checkCredentials([...(assessorSpec ? [assessorSpec] : []), ...(studentSpec ? [studentSpec] : [])], config);
-  const lmOptions = { usage, concurrency, config };
+  const ledger = new FailureLedger(hooks.signal);
+  const signal = ledger.signal;
+  const retryLog = (l: string) => log(`  ↻ ${l}`);
+  const lmOptions = { usage, concurrency, config, log: retryLog };
   const agent = await MinigridAgent.load(options.modelPath, {
     ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
     lmOptions,
     onWarning: (w) => log(`⚠️ ${w}`),
     ...(options.history !== undefined ? { history: options.history } : {}),
   });
-  const student = agent.act.predict.lm?.model ?? "(none)";
+  const loaded = agent.act.predict.lm;
+  if (loaded) agent.setLM(ledger.observe(loaded, "student"));
+  const student = loaded?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
   log(`   ${agent.hintType} hints, ${agent.encodingType} encoding, ${agent.view} view, student ${student}`);
+  const outcome = (): Pick<EvaluateResult, "status" | "outcome_message" | "failures"> => {
+    const over = ledger.overLimit();
+    return { status: over.length ? "degraded" : "completed", outcome_message: over.length ? degradedMessage(over) : "", failures: ledger.failures() };
+  };
   try {
     if (offline) {
       const { steps, scope, record } = await chooseSteps(options, agent.hintType, log);
@@ -191,8 +207,8 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const judge = new Judge({
         metric,
         hint: agent.hintType,
-        ...(assessorSpec ? { assessor: roleLM(assessorSpec.id, { role: "assessor", ...lmOptions }) } : {}),
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
+        ...(assessorSpec ? { assessor: ledger.observe(roleLM(assessorSpec.id, { role: "assessor", ...lmOptions }), "assessor") } : {}),
+        signal,
       });
       log(
         scope === "test-split"
@@ -203,9 +219,10 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       for (const l of estimate.text) log(l);
       const selection: OfflineSelection = { scope, run_record: record, examples: examples.length, estimated_calls: estimate.calls, estimated_cost_usd: Math.round(estimate.costUsd * 1e4) / 1e4 };
       log(`📊 Evaluating on ${examples.length} examples (metric ${metric})...`);
-      const report = await evaluateExamples(agent, examples, judge, { concurrency, ...(hooks.progress ? { progress: hooks.progress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) });
+      const report = await evaluateExamples(agent, examples, judge, { concurrency, ...(hooks.progress ? { progress: hooks.progress } : {}), signal });
       steps.forEach((s, i) => Object.assign(report.examples[i]!, { env_id: s.env_id, seed: s.seed, episode: s.episode, step: s.step, mission: s.mission }));
-      return { model_path: options.modelPath, mode: "offline", offline: report, selection, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+      ledger.recordEvaluation(student, report.examples);
+      return { model_path: options.modelPath, mode: "offline", offline: report, selection, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000, ...outcome() };
     }
     const episodes = options.episodes ?? 10;
     log(`🎮 Closed loop: ${episodes} episodes of ${options.envId} from seed ${options.seed ?? 0}...`);
@@ -214,10 +231,14 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       episodes,
       seed: options.seed ?? 0,
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      signal,
       ...(hooks.progress ? { progress: hooks.progress } : {}),
     });
-    return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+    return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000, ...outcome() };
+  } catch (e) {
+    const stop = ledger.fatal;
+    if (stop) throw new RunFailedError(failedMessage(stop, null), null, ledger.failures());
+    throw e;
   } finally {
     await disposeLMs();
   }

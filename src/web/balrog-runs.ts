@@ -18,6 +18,7 @@ import type { BalrogBabyAIResult } from "../pipeline/benchmarks/balrog-babyai/ru
 import { babyaiTextObservation } from "../encoding/index.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { HttpError } from "./http.js";
+import { RUN_INFO_SUFFIX } from "../pipeline/run-files.js";
 
 function textOf(env: MiniGridEnv): string {
   const c = env.carrying;
@@ -78,7 +79,7 @@ export function listBalrogRecords(root: string): BalrogRecordItem[] {
       const st = statSync(p, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory() && depth < MAX_DEPTH) walk(p, depth + 1);
-      else if (st.isFile() && name.endsWith(".json") && !name.endsWith("_info.json")) {
+      else if (st.isFile() && name.endsWith(".json") && !name.endsWith(RUN_INFO_SUFFIX)) {
         const r = readRecord(p);
         if (!r) continue;
         out.push({

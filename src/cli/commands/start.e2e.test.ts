@@ -34,11 +34,16 @@ test("with GRIDTUNE_LOCAL_MODEL: collects a dataset, fine-tunes, evaluates and s
     GRIDTUNE_MAX_TOKENS: "16",
     GRIDTUNE_NO_CACHE: "1",
   });
-  assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+  // The tiny random model's answers rarely parse: then the run is degraded (exit 3) and says so last.
+  assert.ok(r.code === 0 || r.code === 3, r.stderr + r.stdout.slice(-2000));
   assert.match(r.stdout, /no API key set: teacher, student and assessor on a local llama\.cpp model/);
   assert.match(r.stdout, /Collecting expert demonstrations/);
   assert.match(r.stdout, /Step 5/);
-  assert.match(r.stdout, /gridtune evaluate --model-path/);
+  assert.match(r.stdout, /gridtune serve --runs/);
+  const last = r.stdout.trim().split("\n").pop()!;
+  if (r.code === 0) assert.match(last, /^✅ Run completed/);
+  else assert.match(last, /^⚠️ Run degraded: .*test examples could not be scored/);
+  assert.doesNotMatch(r.stdout, /Pipeline Completed!|Success/);
   assert.ok(existsSync(join(dir, "dataset", "manifest.json")));
   assert.equal(readdirSync(join(dir, "saved_llm_models")).filter((f) => f.endsWith(".json")).length, 2);
 });
