@@ -43,3 +43,28 @@ test("a record's comparison table and episodes; an episode replays to the record
   writeFileSync(join(root, "balrog", "tampered.json"), JSON.stringify(r));
   assert.throws(() => balrogEpisodeFrames(root, "balrog/tampered.json", 0, 1), /diverges from the record at step 0/);
 });
+
+test("the dashboard serves them: /api/balrog, a record, an episode's frames; bad episode numbers are a 400", async () => {
+  const { startDashboard } = await import("./server.js");
+  const dash = await startDashboard({ host: "127.0.0.1", port: 0, runsDir: root, datasetsDir: null, log: () => {} });
+  try {
+    const get = async (path: string) => {
+      const r = await fetch(`${dash.url}api/${path}`);
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> & unknown[] };
+    };
+    const list = await get("balrog");
+    assert.equal(list.status, 200);
+    assert.ok((list.body as unknown as { id: string }[]).some((r) => r.id === "balrog/r1.json"));
+    const id = encodeURIComponent("balrog/r1.json");
+    const detail = await get(`balrog/${id}`);
+    assert.equal(detail.status, 200);
+    assert.deepEqual((detail.body as unknown as { table: { rows: string[][] } }).table.rows.at(-1), ["overall", "100.00% ± 0.00%"]);
+    const ep = await get(`balrog/${id}/0/1`);
+    assert.equal(ep.status, 200);
+    assert.ok((ep.body as unknown as { frames: unknown[] }).frames.length > 1);
+    const bad = await get(`balrog/${id}/0/x`);
+    assert.equal(bad.status, 400);
+  } finally {
+    await dash.close();
+  }
+});

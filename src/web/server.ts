@@ -19,6 +19,7 @@ import { RUN_SORT_KEYS, type EnvListItem, type EpisodeDetail, type ServerInfo } 
 import { DatasetStore, stepView } from "./datasets.js";
 import { GRIDTUNE_VERSION } from "../util/version.js";
 import { encodingsOf } from "./encodings.js";
+import { balrogEpisodeFrames, balrogRecordDetail, listBalrogRecords } from "./balrog-runs.js";
 import { HttpError, pathIndex, queryEnum, queryInt, queryText, readJsonBody, sendBytes, sendJson } from "./http.js";
 import { PlaySessions } from "./play.js";
 import { drawEnv, drawStep, type ImageFormat } from "./render-step.js";
@@ -187,6 +188,22 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     const offset = queryInt(q, "offset", 0, 0, 1e9);
     const limit = queryInt(q, "limit", 100, 1, 1000);
     sendJson(res, 200, runs.page(sort, order, offset, limit, queryText(q, "q")));
+  });
+
+  // --- BALROG BabyAI benchmark records (gridtune evaluate --benchmark balrog-babyai --out …) ---
+
+  const balrogRoot = (): string => {
+    if (!runs.root) throw new HttpError(404, "no runs directory is served (start with --runs DIR)");
+    return runs.root;
+  };
+  get("balrog", (_req, res) => sendJson(res, 200, listBalrogRecords(balrogRoot())));
+  get("balrog/:", (_req, res, [id]) => sendJson(res, 200, balrogRecordDetail(balrogRoot(), id!)));
+  get("balrog/:/:/:", (_req, res, [id, agentIndex, episode]) => {
+    const int = (v: string | undefined, name: string): number => {
+      if (!v || !/^\d+$/.test(v)) throw new HttpError(400, `${name} must be a non-negative integer, got '${v ?? ""}'`);
+      return Number(v);
+    };
+    sendJson(res, 200, balrogEpisodeFrames(balrogRoot(), id!, int(agentIndex, "agent"), int(episode, "episode")));
   });
 
   get("runs/:", (_req, res, [id]) => {

@@ -3,6 +3,7 @@ import { render } from "preact";
 import type { ServerInfo } from "./api";
 import { ErrorBox } from "./components/ui";
 import { useApi } from "./hooks";
+import { BalrogEpisodePage, BalrogRunList, BalrogRunPage } from "./pages/Balrog";
 import { ComparePage } from "./pages/Compare";
 import { DatasetList, DatasetPage } from "./pages/Datasets";
 import { EpisodePlayer } from "./pages/Episode";
@@ -28,6 +29,9 @@ function Page() {
     body = <ComparePage key={`${a}|${b}`} a={a} b={b} />;
   } else if (section === "compare") {
     body = <ErrorBox error="Pick two runs to compare in the Runs table." />;
+  } else if (section === "balrog") {
+    if (a && int(b) !== null && int(c) !== null) body = <BalrogEpisodePage key={`${a}/${b}/${c}`} id={a} agent={int(b)!} episode={int(c)!} />;
+    else body = a ? <BalrogRunPage key={a} id={a} /> : <BalrogRunList />;
   } else if (section === "play") {
     body = <PlayPage info={info.data} initialEnv={query.get("env")} initialSeed={int(query.get("seed"))} />;
   } else {
@@ -45,9 +49,9 @@ function Page() {
           gridtune
         </a>
         <nav>
-          {(["datasets", "runs", "play"] as const).map((s) => (
+          {(["datasets", "runs", "balrog", "play"] as const).map((s) => (
             <a key={s} href={href(s)} class={active === s ? "active" : ""}>
-              {s[0]!.toUpperCase() + s.slice(1)}
+              {s === "balrog" ? "BALROG" : s[0]!.toUpperCase() + s.slice(1)}
             </a>
           ))}
         </nav>
