@@ -20,7 +20,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, type EncodingType, type HintType, type ViewType } from "./actions.js";
 import { observationText, stepFromEnv } from "./observation.js";
-import { roleLM, type RoleLMOptions } from "./lms.js";
+import { LMRuntime, type RuntimeLMOptions } from "../lm/runtime.js";
 import { OUTPUT_FIELD, agentSignature } from "./signature.js";
 
 /**
@@ -54,12 +54,14 @@ export interface AgentAdvice {
   prediction: Prediction;
 }
 
-/** Options of {@link MinigridAgent.load}: another LM, settings for the file's LM, a warning callback. */
+/** Options of {@link MinigridAgent.load}: another LM, the runtime that builds the file's LM, a warning callback. */
 export interface LoadAgentOptions {
   /** Use this LM instead of the one the file names. */
   lm?: LM;
-  /** Settings for building the file's LM (usage tracker, concurrency, …). */
-  lmOptions?: Partial<RoleLMOptions>;
+  /** The LM runtime the file's LM is made by (its servers, limits, usage meter); default a new one. */
+  runtime?: LMRuntime;
+  /** Settings for the file's LM (concurrency, sampling defaults). */
+  lmOptions?: Omit<RuntimeLMOptions, "role">;
   onWarning?: (message: string) => void;
 }
 
@@ -158,9 +160,9 @@ export class MinigridAgent extends Module {
     }
     const { format: _f, hint_type: _h, encoding_type: _e, view: _v, ...rest } = meta;
     agent.meta = rest;
-    const model = options.lm ?? (predState.lm?.model ? roleLM(predState.lm.model, { role: "student", ...options.lmOptions }) : undefined);
+    const modelId = predState.lm?.model ?? meta.student_model;
+    const model = options.lm ?? (modelId ? (options.runtime ?? new LMRuntime()).lm(modelId, { ...options.lmOptions, role: "student" }) : undefined);
     if (model) agent.setLM(model);
-    else if (meta.student_model) agent.setLM(roleLM(meta.student_model, { role: "student", ...options.lmOptions }));
     return agent;
   }
 }

@@ -3,17 +3,17 @@
  * - offline, on a dataset: the same metric and report as the pipeline's step 4;
  * - closed loop, in an env: the agent acts; success rate, steps against the expert's optimum, return.
  */
-import { checkCredentials, loadLMConfig, UsageTracker, type UsageSnapshot } from "../lm/index.js";
+import { checkCredentials, LMRuntime, ManagedLM, type UsageSnapshot } from "../lm/index.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { UserError } from "../util/errors.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { disposeLMs, roleLM, roleSpec } from "../agent/lms.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, toExample } from "./data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
 import { Judge } from "./metrics.js";
+import { preflightRoles, type RoleToCheck } from "./preflight.js";
 import { usageRecord } from "./report.js";
 import type { RoleUsage } from "./run-info.js";
 
@@ -40,6 +40,10 @@ export interface EvaluateOptions {
   maxEval?: number;
   concurrency?: number;
   maxSteps?: number;
+  /** The LM runtime to use (its servers, limits, usage meter); default a new one, disposed at the end. */
+  runtime?: LMRuntime;
+  /** Check every role's model before any work (default true; `--no-preflight`). */
+  preflight?: boolean;
 }
 
 /** Cancellation, progress and log lines for {@link evaluate}. */
@@ -70,24 +74,34 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   const offline = options.datasetPath !== undefined;
   if (offline === (options.envId !== undefined)) throw new UserError("give either --dataset-path DIR (offline accuracy) or --env ID --episodes N (closed loop)");
   const t0 = performance.now();
-  const usage = new UsageTracker();
-  const config = loadLMConfig();
+  const runtime = options.runtime ?? new LMRuntime({ log: (line) => log(`  ↻ ${line}`) });
+  const ownRuntime = options.runtime === undefined;
+  const usage = runtime.usage;
+  const config = runtime.config;
   const concurrency = options.concurrency ?? 4;
   const metric = options.metric ?? "ai-feedback";
   if (options.envId !== undefined) makeEnv(options.envId); // unknown id: fail before any LM
-  const assessorSpec = offline && metric === "ai-feedback" ? roleSpec(options.assessorModel ?? "deepseek-r1-distill-llama-70b", "assessor", options.assessorGroq) : null;
-  const studentSpec = options.studentModel ? roleSpec(options.studentModel, "student", options.studentGroq) : null;
+  const assessorSpec = offline && metric === "ai-feedback" ? runtime.spec(options.assessorModel ?? "deepseek-r1-distill-llama-70b", "assessor", options.assessorGroq) : null;
+  const studentSpec = options.studentModel ? runtime.spec(options.studentModel, "student", options.studentGroq) : null;
   if (assessorSpec || studentSpec) checkCredentials([...(assessorSpec ? [assessorSpec] : []), ...(studentSpec ? [studentSpec] : [])], config);
-  const lmOptions = { usage, concurrency, config };
   const agent = await MinigridAgent.load(options.modelPath, {
-    ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
-    lmOptions,
+    ...(studentSpec ? { lm: runtime.lm(studentSpec.id, { role: "student", concurrency }) } : {}),
+    runtime,
+    lmOptions: { concurrency },
     onWarning: (w) => log(`⚠️ ${w}`),
   });
   const student = agent.act.predict.lm?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
   log(`   ${agent.hintType} hints, ${agent.encodingType} encoding, ${agent.view} view, student ${student}`);
+  const assessorLM = assessorSpec ? runtime.lm(assessorSpec.id, { role: "assessor", concurrency }) : undefined;
   try {
+    if (options.preflight !== false) {
+      const roles: RoleToCheck[] = [];
+      const studentLM = agent.act.predict.lm;
+      if (studentLM instanceof ManagedLM) roles.push({ role: "student", lm: studentLM });
+      if (assessorLM) roles.push({ role: "assessor", lm: assessorLM });
+      if (roles.length > 0) await preflightRoles(runtime, roles, { signature: agent.act.predict.signature, examples: [], maxDemos: 0 }, hooks.signal);
+    }
     if (offline) {
       const ds = await sampleDataset(options.datasetPath!, agent.hintType, options.samplesPerCategory, options.seed ?? 0, log);
       let steps = ds.steps;
@@ -96,7 +110,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const judge = new Judge({
         metric,
         hint: agent.hintType,
-        ...(assessorSpec ? { assessor: roleLM(assessorSpec.id, { role: "assessor", ...lmOptions }) } : {}),
+        ...(assessorLM ? { assessor: assessorLM } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       });
       log(`📊 Evaluating on ${examples.length} examples (metric ${metric})...`);
@@ -116,6 +130,6 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     });
     return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
   } finally {
-    await disposeLMs();
+    if (ownRuntime) await runtime.dispose();
   }
 }

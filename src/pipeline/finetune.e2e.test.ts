@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
+import { LMRuntime } from "../lm/runtime.js";
 import type { RunInfo } from "./run-info.js";
 import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
 
@@ -73,16 +74,12 @@ test("finetune with 30% injected 429/500 faults: exit 0, both files, the model r
   // The saved program reloads and answers through the student's model.
   const saved = JSON.parse(readFileSync(programFile, "utf8"));
   assert.equal(saved["act.predict"].lm.model, "ollama/llama3.1:70b");
-  const prev = process.env.OLLAMA_HOST;
-  process.env.OLLAMA_HOST = server.ollamaHost;
-  try {
-    const agent = await MinigridAgent.load(programFile, { lmOptions: { cache: false } });
-    assert.equal(agent.act.predict.signature.instructions, info.program.instructions);
-    const pred = await agent.forward({ observation: info.examples[0]!.observation });
-    assert.equal(typeof pred.get("primitive_action"), "string");
-  } finally {
-    process.env.OLLAMA_HOST = prev;
-  }
+  // The agent's LM comes from a runtime pointed at the server (no process.env change).
+  const runtime = new LMRuntime({ env: { OLLAMA_HOST: server.ollamaHost }, cache: false });
+  const agent = await MinigridAgent.load(programFile, { runtime });
+  assert.equal(agent.act.predict.signature.instructions, info.program.instructions);
+  const pred = await agent.forward({ observation: info.examples[0]!.observation });
+  assert.equal(typeof pred.get("primitive_action"), "string");
 });
 
 test("bad input: clear errors, non-zero exit, no LM call, no output", async () => {

@@ -26,12 +26,12 @@ import { ChatAdapter, DEPENDENCY_VERSIONS } from "../dspy/index.js";
 import { MIPROv2, type MIPROv2Report } from "../dspy/optimizers/miprov2.js";
 import { BootstrapFewShot } from "../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../dspy/optimizers/bootstrap-finetune.js";
-import { checkCredentials, loadLMConfig, publicLMConfig, UsageTracker, priceFor, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
+import { checkCredentials, LMRuntime, publicLMConfig, priceFor, roleSpec, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
+import { preflightRoles } from "./preflight.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
 import { Judge } from "./metrics.js";
@@ -48,6 +48,10 @@ export interface FinetuneHooks {
   log?: (line: string) => void;
   /** The clock for the run's timestamp (tests). */
   now?: () => Date;
+  /** The LM runtime of the run (servers, limits, usage meter); default a new one, disposed at the end. */
+  runtime?: LMRuntime;
+  /** Check every role's model before any work (default true; `--no-preflight` turns it off). */
+  preflight?: boolean;
 }
 
 /** What a dry run returns besides the (unsaved) record: the calls the run would make. */
@@ -205,13 +209,14 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const signal = hooks.signal;
   const c = resolveConfig(partial);
   const t0 = performance.now();
-  const latency0 = { ...lmLatency };
+  const runtime = hooks.runtime ?? new LMRuntime({ log: (line) => log(`  ↻ ${line}`) });
+  const latency0 = { ...runtime.latency };
   const timings: Record<string, number> = {};
   const warnings: string[] = [];
 
   // ---- checks before any work: models, keys, output directory ----
   const specs = roleConfig(c);
-  const lmConfig = loadLMConfig();
+  const lmConfig = runtime.config;
   checkCredentials([specs.teacher, specs.student, ...(specs.assessor ? [specs.assessor] : [])], lmConfig);
   if (!c.dryRun) checkOutputDir(c.outputDir);
 
@@ -259,13 +264,12 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   timings["data_s"] = secondsSince(t);
 
   // ---- LMs, metric, optimizer ----
-  const usage = new UsageTracker();
-  const lmLog = (line: string) => log(`  ↻ ${line}`);
-  const common = { concurrency: c.concurrency, usage, config: lmConfig, log: lmLog };
-  const teacherLM = roleLM(specs.teacher.id, { role: "teacher", ...common });
-  const proposerLM = roleLM(specs.teacher.id, { role: "proposer", ...common });
-  const studentLM = roleLM(specs.student.id, { role: "student", ...common, ...(specs.student.baseUrl ? { baseUrl: specs.student.baseUrl } : {}) });
-  const assessorLM = specs.assessor ? roleLM(specs.assessor.id, { role: "assessor", ...common }) : undefined;
+  const usage = runtime.usage;
+  const common = { concurrency: c.concurrency };
+  const teacherLM = runtime.lm(specs.teacher.id, { role: "teacher", ...common });
+  const proposerLM = runtime.lm(specs.teacher.id, { role: "proposer", ...common });
+  const studentLM = runtime.lm(specs.student.id, { role: "student", ...common, ...(specs.student.baseUrl ? { baseUrl: specs.student.baseUrl } : {}) });
+  const assessorLM = specs.assessor ? runtime.lm(specs.assessor.id, { role: "assessor", ...common }) : undefined;
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(assessorLM ? { assessor: assessorLM } : {}), ...(signal ? { signal } : {}) });
   if (assessorLM) log(`🤖 AI Feedback Metric initialized with ${assessorLM.model}`);
 
@@ -305,6 +309,17 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   };
 
   try {
+    if (hooks.preflight !== false) {
+      const roles = [
+        { role: "teacher" as const, lm: teacherLM },
+        { role: "proposer" as const, lm: proposerLM },
+        { role: "student" as const, lm: studentLM },
+        ...(assessorLM ? [{ role: "assessor" as const, lm: assessorLM }] : []),
+      ];
+      const shape = { signature: teacherAgent.act.predict.signature, examples: [...trainset, ...valset, ...testset], maxDemos: c.maxBootstrappedDemos + c.maxLabeledDemos };
+      const checked = await preflightRoles(runtime, roles, shape, signal);
+      log(`✅ Preflight: ${checked.checks.map((k) => `${k.roles.join("/")} ${k.model}${k.contextSize ? ` (context ${k.contextSize})` : ""}`).join("; ")}`);
+    }
     if (c.dryRun) return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks);
 
     // ---- Step 1 ----
@@ -361,7 +376,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
         log(`⚠️ ${distillation.note}`);
         warnings.push(distillation.note);
       } else {
-        const ft = await tryBootstrapFinetune(studentAgent, optimized, trainset, judge, c, hooks, log);
+        const ft = await tryBootstrapFinetune(studentAgent, optimized, trainset, judge, c, hooks, log, runtime);
         if (ft.program) {
           finetuned = ft.program;
           weightsDone = true;
@@ -435,8 +450,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       log(`❌ Failed to save model: ${saveError}`);
     }
     timings["total_s"] = secondsSince(t0);
-    timings["lm_requests"] = lmLatency.attempts - latency0.attempts;
-    timings["lm_request_time_s"] = Math.round(lmLatency.totalMs - latency0.totalMs) / 1000;
+    timings["lm_requests"] = runtime.latency.requests - latency0.requests;
+    timings["lm_request_time_s"] = Math.round(runtime.latency.totalMs - latency0.totalMs) / 1000;
     const info: RunInfo = {
       ...baseInfo,
       model_name: name,
@@ -474,7 +489,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     if (saved) removeCheckpoint(checkpointPath);
     return { ...info, files: { program: saved ? programPath : null, info: infoWritten } };
   } finally {
-    await disposeLMs();
+    if (!hooks.runtime) await runtime.dispose();
   }
 }
 
@@ -535,14 +550,14 @@ async function tryBootstrapFinetune(
   c: FinetuneConfig,
   hooks: FinetuneHooks,
   log: (line: string) => void,
+  runtime: LMRuntime,
 ): Promise<{ program: MinigridAgent | null; model: string | null; note: string | null }> {
   try {
-    const poll = Number(process.env.GRIDTUNE_FINETUNE_POLL_MS);
     const opt = new BootstrapFinetune({
       metric: judge.metric,
       numThreads: c.concurrency,
       mode: "api",
-      ...(Number.isFinite(poll) && poll >= 0 ? { pollIntervalMs: poll } : {}),
+      runtime,
       ...(hooks.progress ? { progress: hooks.progress } : {}),
       log: (l: string) => log(`  ${l}`),
     });

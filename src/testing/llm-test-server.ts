@@ -350,8 +350,15 @@ export class LLMTestServer {
     const m = req.method ?? "GET";
     if (m === "POST" && path === "/v1/chat/completions") return this.chat(res, entry, "openai");
     if (m === "POST" && path === "/api/chat") return this.chat(res, entry, "ollama");
-    if (m === "GET" && path === "/v1/models") return this.json(res, 200, { object: "list", data: this.modelList().map((id) => ({ id, object: "model", created: 0, owned_by: "test" })) });
-    if (m === "GET" && path === "/api/tags") return this.json(res, 200, { models: this.modelList().map((name) => ollamaModelInfo(name)) });
+    // A server that knows any model has no list to give (like many OpenAI-compatible servers): 404.
+    if (m === "GET" && path === "/v1/models") {
+      if (!this.knownModels) return this.json(res, 404, openaiError("no model list on this server", "invalid_request_error", null));
+      return this.json(res, 200, { object: "list", data: this.modelList().map((id) => ({ id, object: "model", created: 0, owned_by: "test" })) });
+    }
+    if (m === "GET" && path === "/api/tags") {
+      if (!this.knownModels) return this.json(res, 404, { error: "no model list on this server" });
+      return this.json(res, 200, { models: this.modelList().map((name) => ollamaModelInfo(name)) });
+    }
     if (m === "POST" && path === "/api/show") return this.show(res, body);
     if (m === "GET" && path === "/api/version") return this.json(res, 200, { version: "0.6.4" });
     if (m === "POST" && path === "/v1/files") return this.uploadFile(res, raw, contentType);
