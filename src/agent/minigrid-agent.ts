@@ -21,6 +21,7 @@ import { UserError } from "../util/errors.js";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, type EncodingType, type HintType, type ViewType } from "./actions.js";
 import { observationText, stepFromEnv } from "./observation.js";
 import { LMRuntime, type RuntimeLMOptions } from "../lm/runtime.js";
+import { ManagedLM } from "../lm/lm.js";
 import { OUTPUT_FIELD, agentSignature } from "./signature.js";
 
 /**
@@ -62,6 +63,9 @@ export interface LoadAgentOptions {
   runtime?: LMRuntime;
   /** Settings for the file's LM (concurrency, sampling defaults). */
   lmOptions?: Omit<RuntimeLMOptions, "role">;
+  /** Check that the file's model is served before returning (what `play` and `serve --model-path` do); default false. */
+  preflight?: boolean;
+  signal?: AbortSignal;
   onWarning?: (message: string) => void;
 }
 
@@ -161,8 +165,12 @@ export class MinigridAgent extends Module {
     const { format: _f, hint_type: _h, encoding_type: _e, view: _v, ...rest } = meta;
     agent.meta = rest;
     const modelId = predState.lm?.model ?? meta.student_model;
-    const model = options.lm ?? (modelId ? (options.runtime ?? new LMRuntime()).lm(modelId, { ...options.lmOptions, role: "student" }) : undefined);
+    const runtime = options.runtime ?? (options.lm || !modelId ? undefined : new LMRuntime());
+    const model = options.lm ?? (modelId && runtime ? runtime.lm(modelId, { ...options.lmOptions, role: "student" }) : undefined);
     if (model) agent.setLM(model);
+    if (options.preflight && runtime && model instanceof ManagedLM) {
+      await runtime.preflight([{ role: "student", lm: model, flag: `--student-model (${path} names ${model.model})` }], { ...(options.signal ? { signal: options.signal } : {}) });
+    }
     return agent;
   }
 }

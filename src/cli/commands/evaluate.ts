@@ -7,8 +7,9 @@ import type { Command } from "commander";
 import { writeJsonAtomic } from "../../util/atomic-write.js";
 import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
-interface Opts {
+interface Opts extends LMFlags {
   modelPath: string;
   datasetPath?: string;
   env?: string;
@@ -29,7 +30,7 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("evaluate")
     .description("evaluate a saved agent: offline on a dataset, or acting in an env (closed loop)")
     .requiredOption("--model-path <file>", "the agent's .json (from gridtune finetune)")
@@ -49,9 +50,10 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "examples in flight at once (offline)", intFlag("--concurrency", 1), 4)
     .option("--out <file>", "also write the full results as JSON")
     .option("--json", "print the results as JSON")
-    .option("--no-progress", "no progress bars")
-    .action(async (opts: Opts) => {
+    .option("--no-progress", "no progress bars");
+  addLMOptions(command).action(async (opts: Opts) => {
       const { evaluate } = await import("../../pipeline/evaluate-model.js");
+      const runtime = runtimeFromFlags(opts);
       const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
       const progress = progressBars(opts.progress !== false);
       const interrupt = interruptSignal(() => progress.finish());
@@ -72,6 +74,8 @@ export function register(program: Command): void {
             ...(opts.maxEval !== undefined ? { maxEval: opts.maxEval } : {}),
             ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
             concurrency: opts.concurrency,
+            runtime,
+            preflight: opts.preflight !== false,
           },
           { signal: interrupt.signal, progress, log: opts.json ? () => {} : (l) => console.log(l) },
         );
@@ -97,6 +101,7 @@ export function register(program: Command): void {
       } finally {
         progress.finish();
         interrupt.dispose();
+        await runtime.dispose();
       }
     });
 }

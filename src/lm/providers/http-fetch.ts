@@ -6,7 +6,6 @@
  */
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { Readable } from "node:stream";
 
 /** `fetch(input, init)` without undici's header and body timeouts; aborts on `init.signal`. */
 export async function fetchWithoutTimeouts(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -28,8 +27,33 @@ export async function fetchWithoutTimeouts(input: string | URL | Request, init?:
       }
       const status = res.statusCode ?? 500;
       const noBody = req.method === "HEAD" || status === 204 || status === 304;
-      const stream = noBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
       if (noBody) res.resume();
+      // A body cut short fails as undici's does (TypeError "terminated"), so callers classify it alike.
+      const stream = noBody
+        ? null
+        : new ReadableStream<Uint8Array>({
+            start(controller) {
+              let done = false;
+              res.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));
+              res.on("end", () => {
+                done = true;
+                controller.close();
+              });
+              const fail = (e: unknown): void => {
+                if (done) return;
+                done = true;
+                controller.error(signal?.aborted ? abortError(signal.reason) : new TypeError("terminated", { cause: e }));
+              };
+              res.on("error", fail);
+              res.on("aborted", () => fail(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })));
+              res.on("close", () => {
+                if (!res.complete) fail(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }));
+              });
+            },
+            cancel() {
+              res.destroy();
+            },
+          });
       resolve(new Response(stream, { status, statusText: res.statusMessage ?? "", headers: out }));
     });
     const onAbort = (): void => {
