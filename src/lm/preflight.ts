@@ -38,9 +38,11 @@ export interface PreflightRequest {
   maxTokens?: number;
 }
 
-/** Options of a preflight: a signal. */
+/** Options of a preflight: a signal, and whether a server without a model list may be probed. */
 export interface PreflightOptions {
   signal?: AbortSignal;
+  /** Probe a server without a model list with one 1-token completion (default true; a dry run says false). */
+  probe?: boolean;
 }
 
 /** One model checked: where, how, and for llama.cpp the context it got. */
@@ -48,7 +50,7 @@ export interface PreflightCheck {
   roles: string[];
   model: string;
   server: string;
-  method: "models-list" | "tags" | "probe" | "llamacpp";
+  method: "models-list" | "tags" | "probe" | "llamacpp" | "unchecked";
   contextSize?: number;
 }
 
@@ -129,6 +131,10 @@ export async function preflight(runtime: LMRuntime, requests: PreflightRequest[]
       }
       const listed = backend.listModels ? await backend.listModels(options.signal) : undefined;
       if (listed === undefined) {
+        if (options.probe === false) {
+          checks.push({ roles: g.roles, model: lm.model, server, method: "unchecked" });
+          continue;
+        }
         await lm.chat([{ role: "user", content: "Reply with OK." }], { maxTokens: 1, noCache: true, role: "preflight", ...(options.signal ? { signal: options.signal } : {}) });
         checks.push({ roles: g.roles, model: lm.model, server, method: "probe" });
         continue;
@@ -159,7 +165,7 @@ export async function preflight(runtime: LMRuntime, requests: PreflightRequest[]
         if (lm.provider === "ollama") problem("unreachable", `Ollama is not answering at ${server} (${detail}); start \`ollama serve\`, or set OLLAMA_HOST to where it runs`, [], "OLLAMA_HOST, or start `ollama serve`");
         else problem("unreachable", `cannot reach ${server} (${detail})`, [], lm.provider === "groq" ? "GROQ_BASE_URL" : lm.provider === "openai" ? "OPENAI_BASE_URL" : `--${g.roles[0]}-base-url`);
       } else if (e instanceof FatalLMError) {
-        problem(e.kind, e.message.replace(/\.$/, ""), [], e.knob ?? flag);
+        problem(e.kind, (e.providerMessage ?? e.message).replace(/\.$/, ""), [], e.knob ?? flag);
       } else throw e;
     }
   }

@@ -316,9 +316,10 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
         { role: "student" as const, lm: studentLM },
         ...(assessorLM ? [{ role: "assessor" as const, lm: assessorLM }] : []),
       ];
-      const shape = { signature: teacherAgent.act.predict.signature, examples: [...trainset, ...valset, ...testset], maxDemos: c.maxBootstrappedDemos + c.maxLabeledDemos };
-      const checked = await preflightRoles(runtime, roles, shape, signal);
-      log(`✅ Preflight: ${checked.checks.map((k) => `${k.roles.join("/")} ${k.model}${k.contextSize ? ` (context ${k.contextSize})` : ""}`).join("; ")}`);
+      const maxDemos = Math.min(Math.max(c.maxBootstrappedDemos, c.maxLabeledDemos), trainset.length);
+      const shape = { signature: teacherAgent.act.predict.signature, examples: [...trainset, ...valset, ...testset], maxDemos };
+      const checked = await preflightRoles(runtime, roles, shape, signal, !c.dryRun);
+      log(`✅ Preflight: ${checked.checks.map((k) => `${k.roles.join("/")} ${k.model}${k.contextSize ? ` (context ${k.contextSize})` : ""}${k.method === "unchecked" ? " (no model list; not probed in a dry run)" : ""}`).join("; ")}`);
     }
     if (c.dryRun) return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks);
 

@@ -23,8 +23,11 @@ const LLAMA_ENV = {
   GRIDTUNE_LLAMACPP_THREADS: "1",
   GRIDTUNE_LLAMACPP_GPU: "false",
   GRIDTUNE_LLAMACPP_BUILD: "never",
-  GRIDTUNE_LLAMACPP_CONTEXT: "2048",
   GRIDTUNE_MAX_TOKENS: "24",
+  // The tiny GGUF's tokenizer spends a token on about a character: the proposer's prompts reach ~8,600
+  // tokens, past the 4096 the context would otherwise get (a prompt that does not fit is an error now,
+  // never silently cut by context shift).
+  GRIDTUNE_LLAMACPP_CONTEXT: "16384",
   GRIDTUNE_NO_CACHE: "1",
   GRIDTUNE_CACHE_DIR: join(root, "cache"),
 };

@@ -19,7 +19,7 @@ export interface RoleToCheck {
 export interface PromptShape {
   signature: Signature;
   examples: readonly Example[];
-  /** Demos the optimizer may put in the prompt (bootstrapped + labeled). */
+  /** Demos the optimizer may put in one prompt (DSPy: at most max(labeled, bootstrapped), and no more than the trainset). */
   maxDemos: number;
 }
 
@@ -34,7 +34,7 @@ export function longestPromptText(shape: PromptShape): string {
 }
 
 /** Checks every role's model before the run (see the module comment); throws PreflightError. */
-export async function preflightRoles(runtime: LMRuntime, roles: RoleToCheck[], shape: PromptShape | undefined, signal?: AbortSignal): Promise<PreflightReport> {
+export async function preflightRoles(runtime: LMRuntime, roles: RoleToCheck[], shape: PromptShape | undefined, signal?: AbortSignal, probe = true): Promise<PreflightReport> {
   const prompt = shape ? longestPromptText(shape) : undefined;
   const tokens = prompt ? Math.ceil(prompt.length / 4) : undefined;
   return runtime.preflight(
@@ -45,6 +45,6 @@ export async function preflightRoles(runtime: LMRuntime, roles: RoleToCheck[], s
       // The assessor and proposer see other prompts; the student's and teacher's are the agent's.
       ...(prompt && (r.role === "student" || r.role === "teacher") ? { longestPrompt: prompt, longestPromptTokens: tokens! } : {}),
     })),
-    { ...(signal ? { signal } : {}) },
+    { ...(signal ? { signal } : {}), probe },
   );
 }

@@ -161,6 +161,7 @@ export class LlamaCppProvider implements Provider {
   readonly server: string;
   readonly supportsStructuredOutput = true;
   private loading: Promise<Loaded> | undefined;
+  private modelLoading: Promise<{ llama: Llama; model: LlamaModel; path: string; threads: number }> | undefined;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   /** The least context the run needs (its longest prompt and reply), set before the model loads. */
   private required = 0;
@@ -173,7 +174,7 @@ export class LlamaCppProvider implements Provider {
     this.server = isRemote(uri) ? uri : resolve(uri);
   }
 
-  /** Resolves (downloading if needed) and loads the model; later calls share the result. */
+  /** Resolves (downloading if needed) and loads the model and its context; later calls share the result. */
   load(signal?: AbortSignal): Promise<Loaded> {
     this.loading ??= this.doLoad(signal).catch((e: unknown) => {
       this.loading = undefined;
@@ -182,23 +183,32 @@ export class LlamaCppProvider implements Provider {
     return this.loading;
   }
 
+  /** The model alone (no context yet): enough to count tokens before the context is sized. */
+  private loadModel(signal?: AbortSignal): Promise<{ llama: Llama; model: LlamaModel; path: string; threads: number }> {
+    this.modelLoading ??= (async () => {
+      const path = await resolveGgufPath(this.uri, { ...this.options, ...(signal ? { signal } : {}) });
+      const threads = this.options.threads ?? physicalCoreCount();
+      const llama = await loadLlama(this.options.gpu, this.options.build, threads);
+      try {
+        return { llama, model: await llama.loadModel({ modelPath: path }), path, threads };
+      } catch (e) {
+        throw new ModelFileError(`llama.cpp could not load ${path}: ${(e as Error).message}`);
+      }
+    })().catch((e: unknown) => {
+      this.modelLoading = undefined;
+      throw e;
+    });
+    return this.modelLoading;
+  }
+
   private async doLoad(signal?: AbortSignal): Promise<Loaded> {
-    const path = await resolveGgufPath(this.uri, { ...this.options, ...(signal ? { signal } : {}) });
-    const threads = this.options.threads ?? physicalCoreCount();
-    const llama = await loadLlama(this.options.gpu, this.options.build, threads);
-    let model: LlamaModel;
-    try {
-      model = await llama.loadModel({ modelPath: path });
-    } catch (e) {
-      throw new ModelFileError(`llama.cpp could not load ${path}: ${(e as Error).message}`);
-    }
+    const { llama, model, path, threads } = await this.loadModel(signal);
     const trainCtx = model.trainContextSize;
     const contextSize = this.options.contextSize ?? Math.max(Math.min(trainCtx > 0 ? trainCtx : 4096, 4096), this.required);
     let context: LlamaContext;
     try {
       context = await model.createContext({ contextSize, threads, sequences: this.options.sequences ?? 1 });
     } catch (e) {
-      await model.dispose();
       throw new ModelFileError(`llama.cpp could not make a ${contextSize}-token context for ${path}: ${(e as Error).message}; set GRIDTUNE_LLAMACPP_CONTEXT lower, or free memory`);
     }
     return { llama, model, context };
@@ -214,13 +224,23 @@ export class LlamaCppProvider implements Provider {
     if (explicit !== undefined && explicit < tokens) throw this.tooSmall(explicit, tokens, "GRIDTUNE_LLAMACPP_CONTEXT");
     if (!this.loading) this.required = Math.max(this.required, tokens);
     const { context } = await this.load(signal);
-    if (context.contextSize < tokens) throw this.tooSmall(context.contextSize, tokens, "GRIDTUNE_LLAMACPP_CONTEXT");
-    return context.contextSize;
+    if (context.contextSize >= tokens) return context.contextSize;
+    if (explicit === undefined && (this.options.sequences ?? 1) === 1 && tokens <= MAX_AUTO_CONTEXT) return (await this.grow(tokens, signal)).contextSize;
+    throw this.tooSmall(context.contextSize, tokens, "GRIDTUNE_LLAMACPP_CONTEXT");
   }
 
-  /** Tokens of `text` in this model's tokenizer (loads the model). */
+  /** A new, larger context (the old one freed); only with one sequence, so nothing else is using it. */
+  private async grow(tokens: number, signal?: AbortSignal): Promise<LlamaContext> {
+    const old = await this.load(signal);
+    this.required = Math.max(this.required, nextPowerOfTwo(tokens));
+    this.loading = undefined;
+    await old.context.dispose();
+    return (await this.load(signal)).context;
+  }
+
+  /** Tokens of `text` in this model's tokenizer (loads the model, not yet its context). */
   async countTokens(text: string, signal?: AbortSignal): Promise<number> {
-    const { model } = await this.load(signal);
+    const { model } = await this.loadModel(signal);
     return model.tokenize(text).length;
   }
 
@@ -236,7 +256,9 @@ export class LlamaCppProvider implements Provider {
   }
 
   async complete(req: ProviderRequest): Promise<ProviderResponse> {
-    const { llama, context } = await this.load(req.signal);
+    const loaded = await this.load(req.signal);
+    const llama = loaded.llama;
+    let context = loaded.context;
     const { LlamaChatSession, GeneralChatWrapper } = await import("node-llama-cpp");
     const messages = req.messages;
     let lastUser = -1;
@@ -255,7 +277,13 @@ export class LlamaCppProvider implements Provider {
     }
     const grammar = await this.grammarFor(llama, req.responseFormat);
     const promptTokens0 = context.model.tokenize(messages.map((m) => m.content).join("\n")).length;
-    if (promptTokens0 >= context.contextSize) throw this.tooSmall(context.contextSize, promptTokens0 + (req.maxTokens ?? 0), "GRIDTUNE_LLAMACPP_CONTEXT");
+    // node-llama-cpp would silently drop the start of a prompt that does not fit (context shift): grow
+    // the context to the prompt instead (unless pinned, or other sequences are in use), else fail.
+    const need = promptTokens0 + (req.maxTokens ?? 256) + 64;
+    if (need > context.contextSize) {
+      if (this.options.contextSize === undefined && (this.options.sequences ?? 1) === 1 && need <= MAX_AUTO_CONTEXT) context = await this.grow(need, req.signal);
+      else throw this.tooSmall(context.contextSize, need, "GRIDTUNE_LLAMACPP_CONTEXT");
+    }
     const sequence = context.getSequence();
     const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: new GeneralChatWrapper(), autoDisposeSequence: false });
     try {
@@ -305,17 +333,24 @@ export class LlamaCppProvider implements Provider {
 
   async dispose(): Promise<void> {
     const l = this.loading;
+    const m = this.modelLoading;
     this.loading = undefined;
-    if (!l) return;
+    this.modelLoading = undefined;
     try {
-      const { context, model } = await l;
-      await context.dispose();
-      await model.dispose();
+      if (l) await (await l).context.dispose();
+    } catch {
+      // the context never loaded
+    }
+    try {
+      if (m) await (await m).model.dispose();
     } catch {
       // never loaded
     }
   }
 }
+
+/** The largest context gridtune sizes on its own; beyond it GRIDTUNE_LLAMACPP_CONTEXT must say so. */
+const MAX_AUTO_CONTEXT = 32_768;
 
 function nextPowerOfTwo(n: number): number {
   let p = 512;
