@@ -37,6 +37,8 @@ export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
 };
 
 const WINDOW_MS = 60_000;
+/** The longest pause a server's headers may impose on the limiter (the retry policy's Retry-After bound). */
+const MAX_PAUSE_MS = 120_000;
 
 /** What the server last said about its token budget, and what was sent since. */
 interface ServerTokens {
@@ -110,14 +112,17 @@ export class RateLimiter {
         this.limits = { ...this.limits, tokensPerMinute: h.limitTokens };
       }
     }
-    if (h.remainingRequests !== undefined && h.remainingRequests <= 0 && h.resetRequestsMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + h.resetRequestsMs);
+    // A wait longer than a retry would accept (a day's budget used up) is not a pause: the next request's 429 says so.
+    if (h.remainingRequests !== undefined && h.remainingRequests <= 0 && h.resetRequestsMs !== undefined && h.resetRequestsMs <= MAX_PAUSE_MS) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + h.resetRequestsMs);
+    }
     if (h.remainingTokens !== undefined) {
       const limit = h.limitTokens ?? this.limits.tokensPerMinute ?? h.remainingTokens;
       const reset = h.resetTokensMs;
       const refillPerMs = reset !== undefined && reset > 0 ? Math.max(0, limit - h.remainingTokens) / reset : limit / this.windowMs;
       this.server = { remaining: h.remainingTokens, limit, refillPerMs, at: now, unseen: Math.max(0, this.inFlightTokens - ownTokens) };
     }
-    if (h.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + h.retryAfterMs);
+    if (h.retryAfterMs !== undefined && h.retryAfterMs <= MAX_PAUSE_MS) this.pausedUntil = Math.max(this.pausedUntil, now + h.retryAfterMs);
     this.pump();
   }
 

@@ -33,7 +33,7 @@ export function splitReasoning(text: string): SplitReply {
     closeLen = m[0].length;
   }
   if (lastClose >= 0) {
-    const thought = text.slice(0, lastClose).replace(OPEN, "").trim();
+    const thought = text.slice(0, lastClose).replace(OPEN, "").replace(CLOSE, "").trim();
     const after = text.slice(lastClose + closeLen);
     // A new <think> after the last </think> was cut off: keep only what precedes it.
     const reopened = after.search(OPEN);
