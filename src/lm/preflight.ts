@@ -135,7 +135,7 @@ export async function preflight(runtime: LMRuntime, requests: PreflightRequest[]
           checks.push({ roles: g.roles, model: lm.model, server, method: "unchecked" });
           continue;
         }
-        await lm.chat([{ role: "user", content: "Reply with OK." }], { maxTokens: 1, noCache: true, role: "preflight", ...(options.signal ? { signal: options.signal } : {}) });
+        await lm.chat([{ role: "user", content: "Reply with OK." }], { maxTokens: 1, noCache: true, ...(options.signal ? { signal: options.signal } : {}) });
         checks.push({ roles: g.roles, model: lm.model, server, method: "probe" });
         continue;
       }
