@@ -42,7 +42,7 @@
  * `x-ratelimit-limit-requests` / `-remaining-requests` / `-reset-requests` (the per-day budget),
  * `x-ratelimit-limit-tokens` / `-remaining-tokens` / `-reset-tokens` (per minute) in Groq's
  * "2m59.56s" / "7.66s" form, and a request over a limit gets Groq's 429 `rate_limit_exceeded` body
- * with `retry-after`. Token counts here include the request's `max_tokens`, as Groq reserves them.
+ * with `retry-after`. A request costs its prompt and completion tokens (the server's word count).
  *
  * ```ts
  * const server = await LLMTestServer.start({ models: ["m"], replies: [{ match: "2+2", reply: "4" }] });
@@ -535,11 +535,7 @@ export class LLMTestServer {
       if (fault?.kind === "body") return this.json(res, fault.status, fault.body, fault.headers ?? {});
       const quirkAnswer = this.quirkError(api, chat, quirks);
       if (quirkAnswer) return this.json(res, quirkAnswer.status, quirkAnswer.body, quirkAnswer.headers ?? {});
-      const limited = api === "openai" ? this.rateLimitCheck(chat) : undefined;
-      if (limited && limited.status === 429) {
-        this.rateLimited++;
-        return this.json(res, 429, limited.body, limited.headers);
-      }
+
       if (fault?.kind === "status") {
         const headers: Record<string, string> = {};
         if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
@@ -560,6 +556,11 @@ export class LLMTestServer {
       const promptTokens = reply.promptTokens ?? chat.messages.reduce((n, m) => n + countTestTokens(m.content), 0);
       const completionTokens = reply.completionTokens ?? countTestTokens(reply.text);
       const truncate = fault?.kind === "truncate";
+      const limited = api === "openai" ? this.rateLimitCheck(chat, promptTokens + completionTokens) : undefined;
+      if (limited && limited.status === 429) {
+        this.rateLimited++;
+        return this.json(res, 429, limited.body, limited.headers);
+      }
       if (quirks.jsonValidateFailed && api === "openai" && chat.responseFormat) {
         return this.json(res, 400, {
           error: {
@@ -645,7 +646,7 @@ export class LLMTestServer {
   }
 
   /** Rate-limit mode: takes a request's tokens and answers with Groq's headers, or its 429. */
-  private rateLimitCheck(chat: TestChatRequest): { status: number; body?: unknown; headers: Record<string, string> } | undefined {
+  private rateLimitCheck(chat: TestChatRequest, tokens: number): { status: number; body?: unknown; headers: Record<string, string> } | undefined {
     const rl = this.options.rateLimit;
     if (!rl) return undefined;
     const minute = rl.minuteMs ?? 60_000;
@@ -659,7 +660,6 @@ export class LLMTestServer {
     if (Number.isFinite(rpm)) b.requests = Math.min(rpm, b.requests + (dt * rpm) / minute);
     if (Number.isFinite(tpm)) b.tokens = Math.min(tpm, b.tokens + (dt * tpm) / minute);
     b.day = Math.min(rpd, b.day + (dt * rpd) / (minute * 60 * 24));
-    const tokens = chat.messages.reduce((n, m) => n + countTestTokens(m.content), 0) + (chat.maxTokens ?? 0);
     const headers = (): Record<string, string> => ({
       "x-ratelimit-limit-requests": String(rpd),
       "x-ratelimit-remaining-requests": String(Math.max(0, Math.floor(b.day))),
