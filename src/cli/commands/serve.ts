@@ -49,9 +49,10 @@ export function register(program: Command): void {
       const runsDir = directory("--runs", opts.runs, DEFAULT_RUNS);
       const datasetsDir = directory("--datasets", opts.datasets, DEFAULT_DATASETS);
       let agent: PlayAgent | null = null;
+      const runtime = runtimeFromFlags(opts);
       if (opts.modelPath !== undefined) {
         if (!existsSync(opts.modelPath)) throw new UserError(`--model-path ${opts.modelPath}: no such file`);
-        agent = await loadPlayAgent(resolve(opts.modelPath), { runtime: runtimeFromFlags(opts), preflight: opts.preflight !== false });
+        agent = await loadPlayAgent(resolve(opts.modelPath), { runtime, preflight: opts.preflight !== false });
       }
       let dash;
       try {
@@ -71,7 +72,10 @@ export function register(program: Command): void {
       console.log("Ctrl-C stops it.");
       await new Promise<void>((done) => {
         const stop = () => {
-          void dash.close().then(done);
+          void dash
+            .close()
+            .then(() => runtime.dispose())
+            .then(done);
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
