@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { collectTinyDataset, dspyReply, runCli } from "../pipeline/test-support.js";
+import { MinigridAgent } from "../agent/minigrid-agent.js";
+import { LMRuntime } from "../lm/runtime.js";
 
 const root = mkdtempSync(join(tmpdir(), "gridtune-preflight-"));
 const dataset = join(root, "ds");
@@ -56,4 +58,19 @@ test("--no-preflight skips the check: no model list is read and the decommission
   assert.doesNotMatch(r.stderr, /preflight check failed/);
   assert.ok(server.requests.every((q) => !(q.method === "GET" && /models|tags/.test(q.path))), "no model list read");
   assert.ok(server.chatRequests.some((c) => c.model === "deepseek-r1-distill-llama-70b"), "the assessor was called");
+});
+
+test("evaluate and play preflight the saved agent's model (and evaluate its assessor) before any work", async () => {
+  const program = join(root, "agent.json");
+  const rt = new LMRuntime({ env: { OLLAMA_HOST: server.ollamaHost }, cache: false });
+  new MinigridAgent({ hintType: "action", encodingType: "ascii", view: "agent" }, rt.lm("ollama/not-pulled:1b", { role: "student" })).save(program);
+  server.clearLog();
+  const ev = await runCli(["evaluate", "--model-path", program, "--dataset-path", dataset, "--assessor-model", "deepseek-r1-distill-llama-70b", "--max-eval", "2", "--no-progress"], env);
+  assert.notEqual(ev.code, 0);
+  assert.match(ev.stderr, /student model ollama\/not-pulled:1b: .*run `ollama pull not-pulled:1b`/);
+  assert.match(ev.stderr, /assessor model groq\/deepseek-r1-distill-llama-70b: Groq no longer serves/);
+  const play = await runCli(["play", "--model-path", program, "--env", "MiniGrid-Empty-5x5-v0"], env, { input: "q\n" });
+  assert.notEqual(play.code, 0);
+  assert.match(play.stderr, /preflight check failed .*\n.*student model ollama\/not-pulled:1b/);
+  assert.equal(server.chatRequests.length, 0, "no completion call spent");
 });
