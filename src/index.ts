@@ -18,7 +18,7 @@
  * 5. **LMs** — {@link lm}`("groq/llama-3.3-70b-versatile")` and {@link configureLM}`({source})` (the
  *    original tool's `configure_llm`), with cache, rate limiting, retries and usage/cost tracking.
  * 6. **Programs** — the DSPy-compatible layer: {@link Signature}, {@link Predict},
- *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2},
+ *    {@link ChainOfThought}, {@link Module}, {@link Evaluate} and the optimizers ({@link MIPROv2}, {@link GEPA},
  *    {@link BootstrapFewShot}, {@link LabeledFewShot}, {@link BootstrapFinetune}).
  * 7. **The agent** — {@link MinigridAgent}: `await MinigridAgent.load(path)`, then
  *    `await agent.forward({ observation })` or `await agent.advise(env)`; {@link PlaySession} is
@@ -26,7 +26,9 @@
  * 8. **Metrics** — {@link Judge}, {@link exactMetric}, {@link optimalMetric}, {@link aiFeedbackMetric}.
  * 9. **Pipeline** — {@link finetune}`(config)` returns the run record (the same data as `_info.json`);
  *    {@link evaluate} scores a saved agent offline or in closed loop; {@link runBatch} runs a YAML batch;
- *    {@link runStartJob} is `gridtune start` (local model, small dataset, small run) in one call.
+ *    {@link runStartJob} is `gridtune start` (local model, small dataset, small run) in one call;
+ *    {@link evaluateBalrogBabyAI} runs BALROG's BabyAI protocol for any LM ({@link balrogNaiveAgent}) or
+ *    trained agent ({@link balrogMinigridAgent}), with BALROG's summary ({@link summarizeBalrog}).
  * 10. **Dashboard** — {@link startDashboard}: what `gridtune serve` runs.
  *
  * Long operations ({@link finetune}, {@link evaluate}, {@link runBatch}, {@link runStartJob}, {@link rollout},
@@ -150,6 +152,7 @@ export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as ste
 // ───────────────────────────── 4. Encodings ─────────────────────────────
 
 export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
+export { babyaiTextDescriptions, babyaiTextObservation } from "./encoding/balrog.js";
 export type { DecodedAscii } from "./encoding/ascii.js";
 export type { DecodedTuples } from "./encoding/tuples.js";
 
@@ -215,11 +218,28 @@ export {
   type Metric,
   type MetricValue,
   type Program,
+  type ScoreWithFeedback,
+  scoreOf,
 } from "./dspy/evaluate.js";
 export { readStateFile, writeStateFile, type ProgramState, type PredictorState, type LMState, type LoadStateOptions } from "./dspy/state.js";
 export { FakeLM, chatReply, type FakeLMOptions, type FakeReply, type FakeLMCall } from "./dspy/testing/fake-lm.js";
 export { LabeledFewShot, type LabeledFewShotOptions, type LabeledFewShotCompileOptions } from "./dspy/optimizers/labeled-few-shot.js";
-export { BootstrapFewShot, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
+export { BootstrapFewShot, teacherAsIs, type BootstrapFewShotOptions, type BootstrapFewShotCompileOptions, type BootstrapStats, type TeacherSettings } from "./dspy/optimizers/bootstrap-few-shot.js";
+export {
+  GEPA,
+  GEPACheckpointMismatchError,
+  GEPA_AUTO_RUN_SETTINGS,
+  gepaAutoBudget,
+  type GEPAAutoMode,
+  type GEPACallEstimate,
+  type GEPACompileOptions,
+  type GEPADetailedResults,
+  type GEPAEvent,
+  type GEPAFeedbackMetric,
+  type GEPAOptions,
+  type GEPAReflection,
+  type GEPAResult,
+} from "./dspy/optimizers/gepa/index.js";
 export {
   MIPROv2,
   AUTO_RUN_SETTINGS,
@@ -233,6 +253,8 @@ export {
   type MIPROv2Result,
   type MIPROv2Settings,
   type MIPROv2Trial,
+  type MIPROv2TrialLog,
+  type MIPROv2CandidateProgram,
 } from "./dspy/optimizers/miprov2.js";
 export {
   BootstrapFinetune,
@@ -267,12 +289,14 @@ export {
   type HintType,
   type ViewType,
 } from "./agent/actions.js";
-export { observationText, stepFromEnv, type StepLike } from "./agent/observation.js";
+export { observationText, observationTextSync, stepFromEnv, type StepLike } from "./agent/observation.js";
+export { AgentMemory, formatHistory, EMPTY_HISTORY, type HistoryStep } from "./agent/history.js";
 export { PlaySession, EpisodeOverError, type PlaySessionOptions, type PlayStep, type AgentPlayOptions, type AgentPlayStop } from "./agent/play-session.js";
 
 // ───────────────────────────── 8. Metrics ─────────────────────────────
 
 export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./pipeline/metrics.js";
+export { gridFeedbackText, gridFeedbackMetric } from "./pipeline/grid-feedback.js";
 export { evaluateExamples, summarize, report as buildEvaluationReport, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate.js";
 
 // ───────────────────────────── 9. Pipeline ─────────────────────────────
@@ -280,6 +304,39 @@ export { evaluateExamples, summarize, report as buildEvaluationReport, type Eval
 export { finetune, gridtuneVersion, modelName, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./pipeline/finetune.js";
 export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./pipeline/evaluate-model.js";
 export { runBatch, type BatchResult, type BatchRunResult } from "./pipeline/batch.js";
+export { previousSteps } from "./pipeline/history-data.js";
+export {
+  evaluateBalrogBabyAI,
+  runBalrogEpisode,
+  runBalrogBabyAIBenchmark,
+  naiveAgent as balrogNaiveAgent,
+  minigridAgentPlayer as balrogMinigridAgent,
+  botPlayer as balrogBotAgent,
+  summarizeBalrog,
+  balrogSummaryLines,
+  balrogComparisonRows,
+  writeBalrogRecord,
+  balrogEpisodeSeed,
+  balrogInstructionPrompt,
+  BalrogPromptBuilder,
+  BALROG_ACTIONS,
+  BALROG_BABYAI_TASKS,
+  BALROG_BABYAI_EPISODES,
+  type BalrogAgent,
+  type BalrogEpisodePlayer,
+  type BalrogReply,
+  type BalrogStepInput,
+  type NaiveAgentOptions as BalrogNaiveAgentOptions,
+  type BalrogBabyAIOptions,
+  type BalrogBabyAIResult,
+  type BalrogAgentRun,
+  type BalrogEpisode,
+  type BalrogStep,
+  type BalrogSummary,
+  type BalrogTaskSummary,
+  type BalrogBenchmarkOptions,
+  type BalrogBenchmarkRun,
+} from "./pipeline/benchmarks/balrog-babyai/index.js";
 export { runStartJob, DEFAULT_LOCAL_MODEL, START_ENVS, type StartJobOptions, type StartJobHooks, type StartJobResult } from "./pipeline/start-job.js";
 export {
   DEFAULTS as FINETUNE_DEFAULTS,

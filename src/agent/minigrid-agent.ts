@@ -22,6 +22,7 @@ import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, typ
 import { observationText, stepFromEnv } from "./observation.js";
 import { LMRuntime, type RuntimeLMOptions } from "../lm/runtime.js";
 import { ManagedLM } from "../lm/lm.js";
+import { formatHistory, type AgentMemory, type HistoryStep } from "./history.js";
 import { OUTPUT_FIELD, agentSignature } from "./signature.js";
 
 /**
@@ -32,6 +33,8 @@ export interface AgentSettings {
   hintType: HintType;
   encodingType: EncodingType;
   view: ViewType;
+  /** Past steps the agent sees (its memory, the `history` input); 0, the default, is the single-step agent. */
+  history?: number;
 }
 
 /** What `metadata.gridtune` holds in a saved agent. */
@@ -40,6 +43,8 @@ export interface SavedAgentMeta {
   hint_type: HintType;
   encoding_type: EncodingType;
   view: ViewType;
+  /** The agent's memory K (absent: 0). */
+  history?: number;
   student_model?: string;
   teacher_model?: string;
   [k: string]: unknown;
@@ -67,6 +72,8 @@ export interface LoadAgentOptions {
   preflight?: boolean;
   signal?: AbortSignal;
   onWarning?: (message: string) => void;
+  /** The memory K to run with (default: the saved one); an agent saved without memory cannot get one, nor lose it. */
+  history?: number;
 }
 
 /**
@@ -79,6 +86,8 @@ export class MinigridAgent extends Module {
   readonly hintType: HintType;
   readonly encodingType: EncodingType;
   readonly view: ViewType;
+  /** How many past steps the agent sees (the `history` input field exists when > 0). */
+  readonly history: number;
   /** Extra `metadata.gridtune` entries written on save (models, run name). */
   meta: Record<string, unknown> = {};
 
@@ -87,10 +96,12 @@ export class MinigridAgent extends Module {
     this.hintType = settings.hintType ?? "action";
     this.encodingType = settings.encodingType ?? "ascii";
     this.view = settings.view ?? "agent";
+    this.history = settings.history ?? 0;
+    if (!Number.isInteger(this.history) || this.history < 0) throw new UserError(`--history must be a whole number ≥ 0, got ${settings.history}`);
     if (!HINT_TYPES.includes(this.hintType)) throw new UserError(`unknown hint type '${this.hintType}'; use ${HINT_TYPES.join(" or ")}`);
     if (!ENCODING_TYPES.includes(this.encodingType)) throw new UserError(`unknown encoding type '${this.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
     if (!VIEW_TYPES.includes(this.view)) throw new UserError(`unknown view '${this.view}'; use agent or full`);
-    this.act = new ChainOfThought(agentSignature(this.hintType), lm ? { lm } : {});
+    this.act = new ChainOfThought(agentSignature(this.hintType, this.history), lm ? { lm } : {});
   }
 
   /** The output field: `primitive_action` or `subgoal`. */
@@ -99,12 +110,14 @@ export class MinigridAgent extends Module {
   }
 
   forward(inputs: Inputs, options: CallOptions = {}): Promise<Prediction> {
-    return this.act.call({ observation: inputs["observation"] }, options);
+    if (this.history === 0) return this.act.call({ observation: inputs["observation"] }, options);
+    return this.act.call({ history: inputs["history"] ?? formatHistory([]), observation: inputs["observation"] }, options);
   }
 
-  /** The agent's decision for an observation text. */
-  async adviseText(observation: string, options: CallOptions = {}): Promise<AgentAdvice> {
-    const prediction = await this.forward({ observation }, options);
+  /** The agent's decision for an observation text, after the given past steps (its last `history` count). */
+  async adviseText(observation: string, options: CallOptions = {}, past: readonly HistoryStep[] = []): Promise<AgentAdvice> {
+    const inputs: Inputs = this.history > 0 ? { history: formatHistory(past.slice(-this.history)), observation } : { observation };
+    const prediction = await this.forward(inputs, options);
     const raw = prediction.get(this.outputField);
     const hint = typeof raw === "string" ? raw : raw === undefined || raw === null ? null : String(raw);
     const action = this.hintType === "action" ? parseAction(hint) : hint ? subgoalAction(hint) : null;
@@ -112,15 +125,19 @@ export class MinigridAgent extends Module {
     return { action, hint, reasoning: typeof reasoning === "string" ? reasoning : null, observation, prediction };
   }
 
-  /** The agent's decision in a live env: encodes the env's state with the agent's encoding and view. */
-  async advise(env: MiniGridEnv, options: CallOptions = {}): Promise<AgentAdvice> {
+  /**
+   * The agent's decision in a live env: encodes the env's state with the agent's encoding and view.
+   * With memory, `memory` holds the episode so far; the caller records in it what was done
+   * (`memory.recordAdvice(advice)` when the agent's answer was followed).
+   */
+  async advise(env: MiniGridEnv, options: CallOptions = {}, memory?: AgentMemory): Promise<AgentAdvice> {
     const text = await observationText(stepFromEnv(env), this.encodingType, this.view);
-    return this.adviseText(text, options);
+    return this.adviseText(text, options, memory?.steps ?? []);
   }
 
   /** The settings saved with the program. */
   savedMeta(): SavedAgentMeta {
-    return { format: "gridtune-agent/1", hint_type: this.hintType, encoding_type: this.encodingType, view: this.view, ...this.meta };
+    return { format: "gridtune-agent/1", hint_type: this.hintType, encoding_type: this.encodingType, view: this.view, ...(this.history > 0 ? { history: this.history } : {}), ...this.meta };
   }
 
   /** Saves the DSPy state (loadable by Python DSPy) with gridtune's settings in `metadata.gridtune`, atomically. */
@@ -150,10 +167,20 @@ export class MinigridAgent extends Module {
     if (!predState) throw new UserError(`${path} has no 'act.predict' predictor state; is it a MinigridAgent saved by gridtune finetune?`);
     const prefixes = (predState.signature?.fields ?? []).map((f) => f.prefix ?? "");
     const hintType: HintType = meta.hint_type ?? info?.hint_type ?? (prefixes.some((p) => /^Subgoal/i.test(p)) ? "subgoal" : "action");
+    const savedHistory = typeof meta.history === "number" ? meta.history : prefixes.some((p) => /^History/i.test(p)) ? 1 : 0;
+    const history = options.history ?? savedHistory;
+    if ((history > 0) !== (savedHistory > 0)) {
+      throw new UserError(
+        savedHistory > 0
+          ? `${path} is an agent with memory (history ${savedHistory}); give --history 1 or more, or omit it`
+          : `${path} is a single-step agent (no history input); --history ${history} needs an agent trained with it (gridtune finetune --history ${history})`,
+      );
+    }
     const agent = new MinigridAgent({
       hintType,
       encodingType: meta.encoding_type ?? info?.encoding_type ?? "ascii",
       view: meta.view ?? info?.view ?? "agent",
+      history,
     });
     const { metadata: _m, ...state } = raw;
     if (!("act.predict" in state)) state["act.predict"] = state["predict.predict"];
@@ -162,7 +189,7 @@ export class MinigridAgent extends Module {
     } catch (e) {
       throw new UserError(`${path}: cannot load the agent: ${(e as Error).message}`);
     }
-    const { format: _f, hint_type: _h, encoding_type: _e, view: _v, ...rest } = meta;
+    const { format: _f, hint_type: _h, encoding_type: _e, view: _v, history: _k, ...rest } = meta;
     agent.meta = rest;
     const modelId = predState.lm?.model ?? meta.student_model;
     const runtime = options.runtime ?? (options.lm || !modelId ? undefined : new LMRuntime());

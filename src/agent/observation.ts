@@ -16,6 +16,11 @@ export interface StepLike extends StepState {
 
 /** The `observation` text of a step: the encoding, with the mission first unless the encoding has it. */
 export async function observationText(step: StepLike, type: EncodingType, view: ViewType): Promise<string> {
+  return observationTextSync(step, type, view);
+}
+
+/** {@link observationText}, synchronously (for callers that record steps as they happen). */
+export function observationTextSync(step: StepLike, type: EncodingType, view: ViewType): string {
   const text = encode(step, { type, view });
   if (step.mission && !text.includes(step.mission)) return `Mission: ${step.mission}\n${text}`;
   return text;

@@ -26,7 +26,9 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import type { EncodingType, ViewType } from "./actions.js";
 import type { AgentAdvice, MinigridAgent } from "./minigrid-agent.js";
-import { observationText, stepFromEnv } from "./observation.js";
+import { observationText, observationTextSync, stepFromEnv } from "./observation.js";
+import { AgentMemory } from "./history.js";
+import { ACTION_PHRASES } from "../minigrid/constants.js";
 
 /** Options of {@link PlaySession}: the env, the seed, the agent (optional) and how observations are shown. */
 export interface PlaySessionOptions {
@@ -122,6 +124,8 @@ export class PlaySession {
   private expertMemo: { key: string; decision: ExpertDecision } | null = null;
   private adviceMemo: { key: string; advice: AgentAdvice } | null = null;
   private lastError: { key: string; error: Error } | null = null;
+  /** The agent's memory of this episode (agents with history): every step taken, by whoever took it. */
+  private memory: AgentMemory | null = null;
 
   constructor(options: PlaySessionOptions) {
     this.env = typeof options.env === "string" ? makeEnv(options.env) : options.env;
@@ -193,6 +197,7 @@ export class PlaySession {
     this.episodeNumber++;
     this.reward = 0;
     this.last = null;
+    this.memory = this.agent && this.agent.history > 0 ? new AgentMemory(this.agent.history) : null;
   }
 
   /**
@@ -214,7 +219,7 @@ export class PlaySession {
     const key = this.stateKey();
     if (this.adviceMemo?.key === key) return this.adviceMemo.advice;
     try {
-      const advice = await this.agent.advise(this.env, { role: this.role, ...(options.signal ? { signal: options.signal } : {}) });
+      const advice = await this.agent.advise(this.env, { role: this.role, ...(options.signal ? { signal: options.signal } : {}) }, this.memory ?? undefined);
       if (this.stateKey() === key) this.adviceMemo = { key, advice };
       return advice;
     } catch (e) {
@@ -301,6 +306,9 @@ export class PlaySession {
 
   private apply(action: number, by: PlayStep["by"]): PlayStep {
     if (this.done) throw new EpisodeOverError();
+    if (this.memory && this.agent) {
+      this.memory.record(observationTextSync(stepFromEnv(this.env), this.agent.encodingType, this.agent.view), ACTION_PHRASES[action] ?? String(action));
+    }
     const r = this.env.step(action);
     this.reward += r.reward;
     const done = r.terminated || r.truncated;

@@ -8,7 +8,7 @@
  * fixed task text and called the output `primitive_action`; here the observation (mission included)
  * is the one input and the action is a phrase, which LMs get right more often than a bare index.
  */
-import { InputField, OutputField, Signature } from "../dspy/index.js";
+import { InputField, OutputField, Signature, type FieldDeclaration } from "../dspy/index.js";
 import { ACTION_PHRASES, type HintType } from "./actions.js";
 
 /** The agent signature's instructions, per hint type (the starting point MIPROv2 improves on). */
@@ -21,19 +21,25 @@ export const AGENT_INSTRUCTIONS: Record<HintType, string> = {
     "and name the next subgoal on the way to completing the mission.",
 };
 
+/** The `history` input's description (the field exists only for agents with memory, K > 0). */
+export const HISTORY_DESC = "Your last steps in this episode, oldest first: each observation you read and the action you took";
+
 /** The output field of each hint type. */
 export const OUTPUT_FIELD: Record<HintType, "primitive_action" | "subgoal"> = { action: "primitive_action", subgoal: "subgoal" };
 
 /**
- * The agent's signature for a hint type: input `observation`, output `primitive_action` (one of the action
- * phrases) or `subgoal`.
+ * The agent's signature for a hint type: input `observation` (after `history` when the agent remembers
+ * its last `history` > 0 steps), output `primitive_action` (one of the action phrases) or `subgoal`.
  */
-export function agentSignature(hint: HintType): Signature {
+export function agentSignature(hint: HintType, history = 0): Signature {
   const observation = InputField({ desc: "Textual encoding of the env state, with the mission" });
+  // With memory, the past steps come first (DSPy formats inputs in field order); without, the
+  // signature is the original one, field for field.
+  const inputs: Record<string, FieldDeclaration> = history > 0 ? { history: InputField({ desc: HISTORY_DESC }), observation } : { observation };
   if (hint === "action") {
     return new Signature(
       {
-        observation,
+        ...inputs,
         primitive_action: OutputField({
           desc: "The next action, one of: turn left, turn right, move forward, pick up, drop, toggle, done",
           type: { literal: [...ACTION_PHRASES] },
@@ -44,7 +50,7 @@ export function agentSignature(hint: HintType): Signature {
   }
   return new Signature(
     {
-      observation,
+      ...inputs,
       subgoal: OutputField({
         desc: "The next subgoal, as 'go to the <color> <object>', 'pick up the <color> <object>', 'open the <color> door', 'close the <color> door' or 'drop the <color> <object>'",
       }),

@@ -16,14 +16,27 @@
  *
  * Not reproduced: DSPy resubmits an example still running after 120 s when at most 3 remain.
  */
+import { runOrderedPool } from "../util/ordered-pool.js";
 import { ProgressBar, type ProgressCallback } from "../util/progress.js";
 import { EvaluationCancelledError } from "./errors.js";
 import { type Example, Prediction } from "./example.js";
 import type { CallOptions, Inputs, TraceEntry } from "./module.js";
 import { pyRound } from "./pycompat.js";
 
-/** A metric's verdict: a float, or a bool counted as 0/1. */
-export type MetricValue = number | boolean;
+/** A score with textual feedback (what GEPA's reflection reads; other optimizers take the score). */
+export interface ScoreWithFeedback {
+  score: number | boolean;
+  /** Why the prediction earned this score; GEPA says "This trajectory got a score of …" when absent. */
+  feedback?: string | null;
+}
+
+/** A metric's verdict: a float, a bool counted as 0/1, or a score with feedback. */
+export type MetricValue = number | boolean | ScoreWithFeedback;
+
+/** The score of a metric's verdict as a number (booleans 0/1; a {@link ScoreWithFeedback}'s score). */
+export function scoreOf(value: MetricValue): number {
+  return typeof value === "object" && value !== null ? Number(value.score) : Number(value);
+}
 
 /** `(example, prediction, trace?) → score`; Evaluate calls it without a trace, optimizers with one. */
 export type Metric = (example: Example, prediction: Prediction, trace?: TraceEntry[]) => MetricValue | Promise<MetricValue>;
@@ -108,7 +121,6 @@ export class Evaluate {
     const records: (EvaluationRecord | undefined)[] = new Array(n).fill(undefined);
     const errors: unknown[] = [];
     let cancelled = false;
-    let next = 0;
     let done = 0;
     let okSum = 0;
     let okCount = 0;
@@ -121,12 +133,13 @@ export class Evaluate {
       bar?.update(done, detail);
     };
 
+    // A failed example is a result (scored failureScore); only reaching maxErrors stops the pool.
     const runOne = async (index: number): Promise<void> => {
       const example = devset[index]!;
       try {
         const prediction = await program.call(example.inputs().toDict(), callOptions);
         const value = await o.metric(example, prediction);
-        const score = Number(value);
+        const score = scoreOf(value);
         records[index] = { index, example, prediction, score };
         okSum += score;
         okCount++;
@@ -136,17 +149,19 @@ export class Evaluate {
         records[index] = { index, example, prediction: new Prediction(), score: failureScore, error };
         if (errors.length >= maxErrors) {
           cancelled = true;
-          controller.abort(new EvaluationCancelledError(errors));
+          const cancel = new EvaluationCancelledError(errors);
+          controller.abort(cancel);
+          throw cancel;
         }
       }
       if (!cancelled) report();
     };
 
-    const worker = async () => {
-      while (!cancelled && !controller.signal.aborted && next < n) await runOne(next++);
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(numThreads, n) }, worker));
+      await runOrderedPool(n, runOne, { concurrency: numThreads, signal: controller.signal });
+    } catch (error) {
+      // Cancelled by maxErrors or the caller's signal: reported below; anything else propagates.
+      if (!cancelled && !controller.signal.aborted) throw error;
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);
     }

@@ -4,6 +4,7 @@
  * docs/encodings.md for an example of each. Encodings are computed from step records, never stored.
  */
 import { encodeAscii } from "./ascii.js";
+import { encodeBalrog } from "./balrog.js";
 import { EncodingError, ENCODING_TYPES, toInput, type Encodable, type EncodingType, type EncodingView } from "./input.js";
 import { encodeNatural } from "./natural.js";
 import { encodeRelative } from "./relative.js";
@@ -16,7 +17,7 @@ export interface EncodeOptions {
 }
 
 /**
- * Writes an observation or a dataset step as text for the LLM in one of four encodings, for the agent's
+ * Writes an observation or a dataset step as text for the LLM in one of the encodings, for the agent's
  * view or the full grid (which needs a step record); every encoding starts with the mission.
  */
 export function encode(input: Encodable, opts: EncodeOptions): string {
@@ -32,6 +33,8 @@ export function encode(input: Encodable, opts: EncodeOptions): string {
       return encodeTuples(inp, view);
     case "relative":
       return encodeRelative(inp, view);
+    case "balrog":
+      return encodeBalrog(inp, view);
     default:
       throw new EncodingError(`unknown encoding '${String(opts.type)}': use one of ${ENCODING_TYPES.join(", ")}`);
   }
@@ -39,4 +42,5 @@ export function encode(input: Encodable, opts: EncodeOptions): string {
 
 export { decodeAscii, ASCII_LEGEND } from "./ascii.js";
 export { decodeTuples } from "./tuples.js";
+export { babyaiTextDescriptions, babyaiTextObservation } from "./balrog.js";
 export { ENCODING_TYPES, EncodingError, toInput, type Encodable, type EncodingInput, type EncodingType, type EncodingView, type StepState } from "./input.js";

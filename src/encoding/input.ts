@@ -7,10 +7,10 @@ import { IDX_TO_COLOR, IDX_TO_OBJECT, OBJECT_TO_IDX } from "../minigrid/constant
 import type { Observation } from "../minigrid/minigrid-env.js";
 import type { StepRecord } from "../dataset/record.js";
 
-/** The four text encodings of an observation: `ascii`, `natural`, `tuples`, `relative`. */
-export type EncodingType = "ascii" | "natural" | "tuples" | "relative";
+/** The text encodings of an observation: `ascii`, `natural`, `tuples`, `relative`, and `balrog` (babyai-text's descriptions, agent view only). */
+export type EncodingType = "ascii" | "natural" | "tuples" | "relative" | "balrog";
 /** Every {@link EncodingType}, in the CLI's order. */
-export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative"];
+export const ENCODING_TYPES: readonly EncodingType[] = ["ascii", "natural", "tuples", "relative", "balrog"];
 /** What {@link encode} shows: the agent's view or the full grid. */
 export type EncodingView = "agent" | "full";
 

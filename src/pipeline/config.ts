@@ -40,6 +40,8 @@ export interface FinetuneConfig {
   hintType: HintType;
   encodingType: EncodingType;
   view: ViewType;
+  /** The agent's memory: past steps of the episode it sees (0 or absent: the single-step agent). */
+  history?: number;
   samplesPerCategory: number;
   maxBootstrappedDemos: number;
   maxLabeledDemos: number;
@@ -55,6 +57,10 @@ export interface FinetuneConfig {
   /** Continue the optimization checkpoint of an interrupted run with the same settings. */
   resume: boolean;
   finetuneWeights: boolean;
+  /** Step 1's optimizer: MIPROv2 (default, as the original) or GEPA with the grid's feedback. */
+  optimizer: OptimizerName;
+  /** GEPA's reflection model (default: the teacher). */
+  reflectionModel?: string;
   /** MIPROv2's trials and instruction candidates; default from `auto`. */
   numTrials?: number;
   numCandidates?: number;
@@ -93,7 +99,13 @@ export const DEFAULTS: Omit<FinetuneConfig, "datasetPath"> = {
   dryRun: false,
   resume: false,
   finetuneWeights: false,
+  optimizer: "miprov2",
 };
+
+/** Step 1's optimizers. */
+export const OPTIMIZER_NAMES = ["miprov2", "gepa"] as const;
+/** `miprov2` or `gepa`. */
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 /** Fills defaults and validates; throws ConfigError naming the field. */
 export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): FinetuneConfig {
@@ -103,7 +115,11 @@ export function resolveConfig(partial: Partial<FinetuneConfig>, where = ""): Fin
   if (!HINT_TYPES.includes(c.hintType)) throw new ConfigError(at("hint_type"), `unknown hint type '${c.hintType}'; use ${HINT_TYPES.join(" or ")}`);
   if (!ENCODING_TYPES.includes(c.encodingType)) throw new ConfigError(at("encoding_type"), `unknown encoding type '${c.encodingType}'; use ${ENCODING_TYPES.join(", ")}`);
   if (!VIEW_TYPES.includes(c.view)) throw new ConfigError(at("view"), `unknown view '${c.view}'; use agent or full`);
+  if (c.encodingType === "balrog" && c.view === "full") throw new ConfigError(at("view"), "the balrog encoding (babyai-text's descriptions) describes the agent's view only; use view agent");
+  if (c.history !== undefined && (!Number.isInteger(c.history) || c.history < 0)) throw new ConfigError(at("history"), `history must be a whole number ≥ 0, got ${c.history}`);
   if (!AUTO_LEVELS.includes(c.auto)) throw new ConfigError(at("auto"), `unknown level '${c.auto}'; use light, medium or heavy`);
+  if (!OPTIMIZER_NAMES.includes(c.optimizer)) throw new ConfigError(at("optimizer"), `unknown optimizer '${c.optimizer}'; use miprov2 or gepa`);
+  if (c.reflectionModel !== undefined && (typeof c.reflectionModel !== "string" || c.reflectionModel.trim() === "")) throw new ConfigError(at("reflection_model"), "expected a non-empty string");
   if (!METRIC_NAMES.includes(c.metric)) throw new ConfigError(at("metric"), `unknown metric '${c.metric}'; use exact, optimal or ai-feedback`);
   for (const [k, min] of [
     ["samplesPerCategory", 1],
@@ -167,6 +183,7 @@ const MODEL_KEYS: Record<string, { field: keyof FinetuneConfig; type: "string" |
   hint_type: { field: "hintType", type: "enum", values: HINT_TYPES },
   encoding_type: { field: "encodingType", type: "enum", values: ENCODING_TYPES },
   view: { field: "view", type: "enum", values: VIEW_TYPES },
+  history: { field: "history", type: "int" },
   samples_per_category: { field: "samplesPerCategory", type: "int" },
   max_bootstrapped_demos: { field: "maxBootstrappedDemos", type: "int" },
   max_labeled_demos: { field: "maxLabeledDemos", type: "int" },
@@ -181,6 +198,8 @@ const MODEL_KEYS: Record<string, { field: keyof FinetuneConfig; type: "string" |
   num_candidates: { field: "numCandidates", type: "int" },
   max_eval: { field: "maxEval", type: "int" },
   student_base_url: { field: "studentBaseUrl", type: "string" },
+  optimizer: { field: "optimizer", type: "enum", values: OPTIMIZER_NAMES },
+  reflection_model: { field: "reflectionModel", type: "string" },
 };
 const TOP_KEYS = ["dataset_path", "approach", "output_dir", "defaults", "models"];
 

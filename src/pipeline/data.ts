@@ -9,6 +9,7 @@ import { NumpyGenerator } from "../minigrid/rng.js";
 import { DatasetError, indexDataset, openDataset, readSteps, sampleWithoutReplacement, type StepRecord } from "../dataset/index.js";
 import { actionPhrase, subgoalCategory, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
 import { observationText } from "../agent/observation.js";
+import { formatHistory } from "../agent/history.js";
 
 export { DatasetError };
 export type { StepRecord };
@@ -150,11 +151,24 @@ export interface ExampleLabels {
   mission: string;
 }
 
-/** A step as a DSPy example: `observation` in, `primitive_action` (the phrase) or `subgoal` out, plus labels. */
-export async function toExample(s: StepRecord, hint: HintType, encoding: EncodingType, view: ViewType): Promise<Example> {
+/**
+ * A step as a DSPy example: `observation` in, `primitive_action` (the phrase) or `subgoal` out, plus
+ * labels. With `past` (the steps before it in its episode; see previousSteps) the example also has the
+ * agent-with-memory's `history` input: those observations and the expert's actions.
+ */
+export async function toExample(s: StepRecord, hint: HintType, encoding: EncodingType, view: ViewType, past?: readonly StepRecord[]): Promise<Example> {
   const observation = await observationText(s, encoding, view);
+  if (past) {
+    const history = formatHistory(await Promise.all(past.map(async (p) => ({ observation: await observationText(p, encoding, view), action: actionPhrase(p.action) }))));
+    const target = hint === "subgoal" ? { subgoal: s.subgoal } : { primitive_action: actionPhrase(s.action) };
+    return new Example({ history, observation, ...target, ...labelsOf(s, hint) }).withInputs("history", "observation");
+  }
   const target = hint === "subgoal" ? { subgoal: s.subgoal } : { primitive_action: actionPhrase(s.action) };
-  const labels: ExampleLabels = {
+  return new Example({ observation, ...target, ...labelsOf(s, hint) }).withInputs("observation");
+}
+
+function labelsOf(s: StepRecord, hint: HintType): ExampleLabels {
+  return {
     id: stepId(s),
     gt_action: s.action,
     optimal_actions: [...(s.optimal_actions ?? [s.action])],
@@ -162,5 +176,4 @@ export async function toExample(s: StepRecord, hint: HintType, encoding: Encodin
     category: categoryOf(s, hint),
     mission: s.mission,
   };
-  return new Example({ observation, ...target, ...labels }).withInputs("observation");
 }

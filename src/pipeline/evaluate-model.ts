@@ -11,6 +11,7 @@ import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
 import { sampleDataset, toExample } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
 import { Judge } from "./metrics.js";
 import { preflightRoles, type RoleToCheck } from "./preflight.js";
@@ -23,6 +24,8 @@ import type { RoleUsage } from "./run-info.js";
  */
 export interface EvaluateOptions {
   modelPath: string;
+  /** The agent's memory K (past steps it sees); default as saved. */
+  history?: number;
   /** Offline: a dataset directory. */
   datasetPath?: string;
   /** Closed loop: an env id and a number of episodes. */
@@ -89,6 +92,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     runtime,
     lmOptions: { concurrency },
     onWarning: (w) => log(`⚠️ ${w}`),
+    ...(options.history !== undefined ? { history: options.history } : {}),
   });
   const student = agent.act.predict.lm?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
@@ -106,7 +110,9 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const ds = await sampleDataset(options.datasetPath!, agent.hintType, options.samplesPerCategory, options.seed ?? 0, log);
       let steps = ds.steps;
       if (options.maxEval !== undefined) steps = steps.slice(0, options.maxEval);
-      const examples = await Promise.all(steps.map((s) => toExample(s, agent.hintType, agent.encodingType, agent.view)));
+      // An agent with memory reads each step after the steps before it in its episode.
+      const past = agent.history > 0 ? await previousSteps(options.datasetPath!, steps, agent.history) : null;
+      const examples = await Promise.all(steps.map((s, i) => toExample(s, agent.hintType, agent.encodingType, agent.view, past ? past[i] : undefined)));
       const judge = new Judge({
         metric,
         hint: agent.hintType,

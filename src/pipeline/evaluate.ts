@@ -6,6 +6,7 @@
 import type { Example, Module } from "../dspy/index.js";
 import { Prediction } from "../dspy/index.js";
 import { isFatalLMError } from "../lm/index.js";
+import { runOrderedPool } from "../util/ordered-pool.js";
 import type { ProgressCallback } from "../util/progress.js";
 import type { EvaluatedExample, ScoreSummary, Verdict } from "./run-info.js";
 import type { Judge } from "./metrics.js";
@@ -33,26 +34,18 @@ export { isFatalLMError };
 export async function evaluateExamples(program: Module, examples: readonly Example[], judge: Judge, options: EvaluateExamplesOptions = {}): Promise<EvaluationReport> {
   const n = examples.length;
   const out: EvaluatedExample[] = new Array(n);
-  let next = 0;
   let done = 0;
   let sum = 0;
-  let fatal: unknown = null;
   const phase = options.phase ?? "evaluate";
-  const worker = async (): Promise<void> => {
-    while (next < n && fatal === null) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const i = next++;
+  // A failed example is a result (scored 0); a fatal LM error or an abort stops the pool.
+  const evaluateOne = async (i: number): Promise<void> => {
       const ex = examples[i]!;
       let prediction: Prediction | null = null;
       let error: string | null = null;
       try {
         prediction = await program.call(ex.inputs().toDict(), { role: "student", ...(options.signal ? { signal: options.signal } : {}) });
       } catch (e) {
-        if (options.signal?.aborted) throw e;
-        if (isFatalLMError(e)) {
-          fatal = e;
-          return;
-        }
+        if (options.signal?.aborted || isFatalLMError(e)) throw e;
         error = (e as Error).message ?? String(e);
       }
       const j = prediction ? await judge.judge(ex, prediction) : { score: 0, verdict: "error" as Verdict, predictedAction: null, prediction: null, error };
@@ -75,10 +68,8 @@ export async function evaluateExamples(program: Module, examples: readonly Examp
       sum += j.score;
       done++;
       options.progress?.({ phase, done, total: n, detail: `accuracy ${(sum / done).toFixed(3)}` });
-    }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, n)) }, worker));
-  if (fatal !== null) throw fatal;
+  await runOrderedPool(n, evaluateOne, { concurrency: options.concurrency ?? 4, ...(options.signal ? { signal: options.signal } : {}) });
   return report(out);
 }
 

@@ -24,9 +24,12 @@ import { fileURLToPath } from "node:url";
 import type { Example } from "../dspy/index.js";
 import { ChatAdapter, DEPENDENCY_VERSIONS } from "../dspy/index.js";
 import { MIPROv2, type MIPROv2Report } from "../dspy/optimizers/miprov2.js";
-import { BootstrapFewShot } from "../dspy/optimizers/bootstrap-few-shot.js";
+import { type GepaStepOptions, optimizeWithGepa } from "./optimize-gepa.js";
+import type { GEPACallEstimate } from "../dspy/optimizers/gepa/index.js";
+import { GEPA } from "../dspy/optimizers/gepa/index.js";
+import { BootstrapFewShot, teacherAsIs } from "../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../dspy/optimizers/bootstrap-finetune.js";
-import { checkCredentials, LMRuntime, publicLMConfig, priceFor, roleSpec, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
+import { checkCredentials, LMRuntime, ManagedLM, publicLMConfig, priceFor, roleSpec, DEFAULT_PRICES, type ModelSpec } from "../lm/index.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
@@ -34,6 +37,7 @@ import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { preflightRoles } from "./preflight.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
 import { sampleDataset, splitByEpisode, toExample, type StepRecord } from "./data.js";
+import { previousSteps } from "./history-data.js";
 import { Judge } from "./metrics.js";
 import { evaluateExamples, isFatalLMError, type EvaluationReport } from "./evaluate.js";
 import { evaluationLines, usageRecord, usageTable } from "./report.js";
@@ -148,6 +152,7 @@ function runConfig(c: FinetuneConfig, specs: ReturnType<typeof roleConfig>): Run
     hint_type: c.hintType,
     encoding_type: c.encodingType,
     view: c.view,
+    ...(c.history ? { history: c.history } : {}),
     samples_per_category: c.samplesPerCategory,
     max_bootstrapped_demos: c.maxBootstrappedDemos,
     max_labeled_demos: c.maxLabeledDemos,
@@ -174,6 +179,7 @@ export function checkpointPathFor(c: FinetuneConfig, specs: ReturnType<typeof ro
         c.hintType,
         c.encodingType,
         c.view,
+        ...(c.history ? [`history=${c.history}`] : []),
         c.samplesPerCategory,
         c.maxBootstrappedDemos,
         c.maxLabeledDemos,
@@ -237,10 +243,17 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   log(`✅ Sampled ${ds.steps.length} balanced samples`);
   const byId = new Map<Example, StepRecord>();
   const splits = splitByEpisode(ds.steps, c.seed);
+  // An agent with memory learns from each step with the steps before it in its episode.
+  const history = c.history ?? 0;
+  const pastOf = new Map<StepRecord, StepRecord[]>();
+  if (history > 0) {
+    const past = await previousSteps(c.datasetPath, ds.steps, history);
+    ds.steps.forEach((s, i) => pastOf.set(s, past[i]!));
+  }
   const toEx = async (list: StepRecord[]) =>
     Promise.all(
       list.map(async (s) => {
-        const e = await toExample(s, c.hintType, c.encodingType, c.view);
+        const e = await toExample(s, c.hintType, c.encodingType, c.view, history > 0 ? pastOf.get(s) : undefined);
         byId.set(e, s);
         return e;
       }),
@@ -273,7 +286,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(assessorLM ? { assessor: assessorLM } : {}), ...(signal ? { signal } : {}) });
   if (assessorLM) log(`🤖 AI Feedback Metric initialized with ${assessorLM.model}`);
 
-  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view }, teacherLM);
+  const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, teacherLM);
   const explicitSizes = c.numTrials !== undefined || c.numCandidates !== undefined;
   const checkpointPath = checkpointPathFor(c, specs, datasetStampOf(c.datasetPath));
   const optimizer = new MIPROv2({
@@ -293,6 +306,30 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     ...(hooks.progress ? { progress: hooks.progress } : {}),
     log: (line) => log(`  ${clip(line)}`),
   });
+
+  const gepaCheckpointPath = checkpointPath.replace(/miprov2-([0-9a-f]+)\.json$/, "gepa-$1.json");
+  const gepaStep: GepaStepOptions | null =
+    c.optimizer === "gepa"
+      ? {
+          agent: teacherAgent,
+          trainset,
+          valset,
+          judge,
+          teacherLM,
+          reflectionLM: c.reflectionModel ? runtime.lm(roleSpec(c.reflectionModel, "teacher", c.teacherGroq).id, { role: "proposer", ...common }) : proposerLM,
+          auto: c.auto,
+          seed: c.seed,
+          concurrency: c.concurrency,
+          ...(c.budget ? { budget: { ...(c.budget.calls !== undefined ? { maxCalls: c.budget.calls } : {}), ...(c.budget.costUsd !== undefined ? { maxCostUsd: c.budget.costUsd } : {}) } } : {}),
+          checkpointPath: gepaCheckpointPath,
+          resume: c.resume,
+          stepOf: (e) => byId.get(e),
+          ...(signal ? { signal } : {}),
+          dryRun: c.dryRun,
+          log: (line) => log(line),
+        }
+      : null;
+  const stepCheckpoint = gepaStep ? gepaCheckpointPath : checkpointPath;
 
   const specsForInfo = runConfig(c, specs);
   const baseInfo = {
@@ -315,24 +352,40 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
         { role: "proposer" as const, lm: proposerLM },
         { role: "student" as const, lm: studentLM },
         ...(assessorLM ? [{ role: "assessor" as const, lm: assessorLM }] : []),
+        ...(gepaStep && gepaStep.reflectionLM instanceof ManagedLM && gepaStep.reflectionLM !== proposerLM ? [{ role: "proposer" as const, lm: gepaStep.reflectionLM, flag: "--reflection-model" }] : []),
       ];
       const maxDemos = Math.min(Math.max(c.maxBootstrappedDemos, c.maxLabeledDemos), trainset.length);
       const shape = { signature: teacherAgent.act.predict.signature, examples: [...trainset, ...valset, ...testset], maxDemos };
       const checked = await preflightRoles(runtime, roles, shape, signal, !c.dryRun);
       log(`✅ Preflight: ${checked.checks.map((k) => `${k.roles.join("/")} ${k.model}${k.contextSize ? ` (context ${k.contextSize})` : ""}${k.method === "unchecked" ? " (no model list; not probed in a dry run)" : ""}`).join("; ")}`);
     }
-    if (c.dryRun) return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks);
+    if (c.dryRun) {
+      const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto, countFeedbackMetricCalls: true }).estimateCalls(teacherAgent, { trainset, valset }) : undefined;
+      return dryRun(c, optimizer, teacherAgent, trainset, valset, testset, specs, baseInfo, log, hooks, gepaEst);
+    }
 
     // ---- Step 1 ----
     t = performance.now();
     log(`\n🧠 Step 1: Optimizing prompts with teacher model (${specs.teacher.id})...`);
-    log("🔧 Running prompt optimization with MIPROv2...");
-    if (c.resume) log(existsSync(checkpointPath) ? `↩️ Resuming from ${checkpointPath}` : `↩️ --resume: no checkpoint for these settings yet (${checkpointPath}); starting fresh`);
-    else removeCheckpoint(checkpointPath);
+    log(`🔧 Running prompt optimization with ${gepaStep ? "GEPA" : "MIPROv2"}...`);
+    if (c.resume) log(existsSync(stepCheckpoint) ? `↩️ Resuming from ${stepCheckpoint}` : `↩️ --resume: no checkpoint for these settings yet (${stepCheckpoint}); starting fresh`);
+    else removeCheckpoint(stepCheckpoint);
     let optimized: MinigridAgent = teacherAgent;
     let report: MIPROv2Report | null = null;
     let optError: string | null = null;
-    try {
+    let gepaSummary: OptimizationSummary | null = null;
+    if (gepaStep) {
+      const r = await optimizeWithGepa(gepaStep);
+      if (r.fatal !== undefined) {
+        const e = r.fatal;
+        if (signal?.aborted || isFatalLMError(e) || e instanceof UserError || (e as Error).name === "GEPACheckpointMismatchError") throw e;
+        const w = `prompt optimization failed (${(e as Error).message}); using the base teacher program`;
+        warnings.push(w);
+        log(`⚠️ Warning: ${w}`);
+      }
+      optimized = r.program;
+      gepaSummary = r.summary;
+    } else try {
       const r = await optimizer.compile(teacherAgent, { trainset, valset, ...(signal ? { signal } : {}) });
       optimized = r.program;
       report = r.report;
@@ -346,7 +399,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       log(`⚠️ Warning: ${w}`);
     }
     timings["optimize_s"] = secondsSince(t);
-    const optimization: OptimizationSummary = {
+    const optimization: OptimizationSummary = gepaSummary ?? {
       optimizer: report ? "MIPROv2" : "none",
       baseline_score: report?.baselineScore ?? null,
       best_score: report?.bestScore ?? null,
@@ -399,7 +452,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
           ...(hooks.progress ? { progress: (e) => hooks.progress!({ ...e, phase: "distill" }) } : {}),
           log: (line) => log(`  ${clip(line)}`),
         });
-        finetuned = await bfs.compile(studentAgent, { trainset, teacher: optimized, ...(signal ? { signal } : {}) });
+        finetuned = await bfs.compile(studentAgent, { trainset, teacher: teacherAsIs(optimized), ...(signal ? { signal } : {}) });
         finetuned.setLM(studentLM);
         distillation.method = "bootstrap-few-shot";
         log("✅ Fine-tuning completed successfully (student demos bootstrapped from the optimized teacher's traces)");
@@ -487,7 +540,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     log(usageTable(usage.snapshot()));
     log(`\n✅ DSPy Agent Fine-tuning Pipeline Completed!`);
     log(`📁 Model saved in: ${c.outputDir}`);
-    if (saved) removeCheckpoint(checkpointPath);
+    if (saved) removeCheckpoint(stepCheckpoint);
     return { ...info, files: { program: saved ? programPath : null, info: infoWritten } };
   } finally {
     if (!hooks.runtime) await runtime.dispose();
@@ -585,8 +638,13 @@ async function dryRun(
   baseInfo: Pick<RunInfo, "format" | "config" | "dataset" | "environment">,
   log: (line: string) => void,
   hooks: FinetuneHooks,
+  gepaEst?: GEPACallEstimate,
 ): Promise<FinetuneResult> {
-  const est = await optimizer.estimateCalls(program, { trainset, valset });
+  const mipro = await optimizer.estimateCalls(program, { trainset, valset });
+  // With GEPA, step 1's runs and proposals are GEPA's estimate (the reflection model counted as proposer).
+  const est = gepaEst
+    ? { programRuns: { total: gepaEst.programRuns }, lmCalls: { task: gepaEst.taskCalls, prompt: gepaEst.reflectionCalls }, text: gepaEst.text }
+    : mipro;
   // Assessor calls: at most one per judged prediction that is neither exact nor optimal; assume half.
   const judged = est.programRuns.total;
   const assessorShare = c.metric === "ai-feedback" ? 0.5 : 0;

@@ -16,6 +16,9 @@ import type { LM } from "../lm/types.js";
 import type { Verdict } from "./run-info.js";
 import { normalizeSubgoal, parseAction, type HintType } from "../agent/actions.js";
 import type { MetricName } from "./config.js";
+import type { GEPAFeedbackMetric } from "../dspy/optimizers/gepa/index.js";
+import type { StepState } from "../encoding/index.js";
+import { gridFeedbackMetric } from "./grid-feedback.js";
 
 /** One prediction judged: its score, verdict, the action it names, and the assessor's reasoning. */
 export interface Judgement {
@@ -88,6 +91,11 @@ export class Judge {
       const j = await this.judge(example, prediction);
       return trace !== undefined ? j.score > 0 : j.score;
     };
+  }
+
+  /** GEPA's feedback metric: this judge's score with the grid's feedback (./grid-feedback.ts). */
+  feedbackMetric(stepOf?: (example: Example) => StepState | undefined): GEPAFeedbackMetric {
+    return gridFeedbackMetric(this, stepOf);
   }
 
   async judge(example: Example, prediction: Prediction): Promise<Judgement> {

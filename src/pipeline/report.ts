@@ -1,6 +1,6 @@
 /** Console output of a run: the header, the evaluation report, the LM usage table, the batch summary. */
 import type { UsageSnapshot, UsageTotals } from "../lm/index.js";
-import type { RoleUsage, ScoreSummary } from "./run-info.js";
+import { aiReasonableShare, type RoleUsage, type ScoreSummary } from "./run-info.js";
 import type { EvaluationReport } from "./evaluate.js";
 import { actionPhrase } from "../agent/actions.js";
 
@@ -53,12 +53,12 @@ function rate(k: number, n: number): string {
 
 /** The evaluation report lines (the original's, with optimal alternatives and categories added). */
 export function evaluationLines(r: EvaluationReport, hint: "action" | "subgoal"): string[] {
-  const notExact = r.n - r.exact - r.optimal_alternatives;
+  const assessed = aiReasonableShare(r);
   const lines = [
     `📈 Evaluation Accuracy: ${r.accuracy.toFixed(3)} (mean score over ${r.n} examples)`,
     `  🎯 Exact Matches: ${rate(r.exact, r.n)}`,
     `  ✅ Optimal Alternatives: ${rate(r.optimal_alternatives, r.n)}`,
-    `  🤖 AI-Assessed Reasonable: ${rate(r.ai_reasonable, notExact)}`,
+    `  🤖 AI-Assessed Reasonable: ${rate(assessed.count, assessed.of)}`,
     `  ❌ Wrong: ${r.wrong}   ⚠️ Errors: ${r.errors}`,
   ];
   const cats = Object.entries(r.per_category);

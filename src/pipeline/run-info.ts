@@ -17,8 +17,10 @@ export interface RunConfig {
   student_groq: boolean;
   assessor_groq: boolean;
   hint_type: "action" | "subgoal";
-  encoding_type: "ascii" | "natural" | "tuples" | "relative";
+  encoding_type: "ascii" | "natural" | "tuples" | "relative" | "balrog";
   view: "agent" | "full";
+  /** The agent's memory K (absent: 0, the single-step agent). */
+  history?: number;
   samples_per_category: number;
   max_bootstrapped_demos: number;
   max_labeled_demos: number;
@@ -41,6 +43,17 @@ export interface ScoreSummary {
   ai_reasonable: number;
   wrong: number;
   errors: number;
+}
+
+/**
+ * The "AI-assessed reasonable" share, defined once for the console report and the dashboard: the
+ * answers the assessor judged reasonable among those that were neither exact nor an optimal
+ * alternative (the original tool's `ai_reasonable / (total - exact_matches)`, with optimal
+ * alternatives counted as right like exact matches).
+ */
+export function aiReasonableShare(s: Pick<ScoreSummary, "n" | "exact" | "optimal_alternatives" | "ai_reasonable">): { count: number; of: number; rate: number } {
+  const of = Math.max(0, s.n - s.exact - s.optimal_alternatives);
+  return { count: s.ai_reasonable, of, rate: of > 0 ? s.ai_reasonable / of : 0 };
 }
 
 /**
@@ -124,7 +137,7 @@ export interface RunInfo {
 
 /** Step 1 of a run record: MIPROv2's baseline and best scores, trials, calls and cost. */
 export interface OptimizationSummary {
-  optimizer: "MIPROv2" | "none";
+  optimizer: "MIPROv2" | "GEPA" | "none";
   /** Validation score of the unoptimized program (0–100, DSPy's scale), if evaluated. */
   baseline_score: number | null;
   /** Validation score of the returned program (0–100). */
@@ -137,6 +150,31 @@ export interface OptimizationSummary {
   calls: number;
   cost_usd: number;
   error: string | null;
+  /** GEPA runs: the candidates' lineage and the Pareto front. */
+  gepa?: GepaLineage;
+}
+
+/** One GEPA candidate in a run record: its parents, validation score and instructions. */
+export interface GepaCandidateRecord {
+  idx: number;
+  /** Parent indices (empty for the seed; two for a merge). */
+  parents: number[];
+  /** Validation average (0–1). */
+  val_score: number;
+  /** Predictor name → instruction. */
+  instructions: Record<string, string>;
+  /** Metric calls spent when it was found. */
+  discovered_at_calls: number;
+}
+
+/** GEPA's search as a run record keeps it: candidates (lineage) and the Pareto front. */
+export interface GepaLineage {
+  candidates: GepaCandidateRecord[];
+  /** Candidates best on at least one validation example (after removing dominated ones: all on the front). */
+  pareto_front: number[];
+  best_idx: number;
+  total_metric_calls: number;
+  feedback_metric_calls: number;
 }
 
 /** Step 3 of a run record: how the student was distilled (bootstrapped demos or fine-tuned weights). */

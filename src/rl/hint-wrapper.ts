@@ -17,7 +17,9 @@
 import type { MiniGridEnv, Observation, ResetResult, StepResult } from "../minigrid/minigrid-env.js";
 import type { Seed } from "../minigrid/rng.js";
 import { SUBGOAL_VERBS, subgoalCategory, type HintType } from "../agent/actions.js";
-import { observationText, stepFromEnv } from "../agent/observation.js";
+import { observationText, observationTextSync, stepFromEnv } from "../agent/observation.js";
+import { AgentMemory, formatHistory } from "../agent/history.js";
+import { ACTION_PHRASES } from "../minigrid/constants.js";
 import type { AgentAdvice, MinigridAgent } from "../agent/minigrid-agent.js";
 
 /**
@@ -44,7 +46,10 @@ export interface HintWrapperOptions {
 }
 
 /** What a hint source needs: the agent's settings and its advice on a text observation. */
-export type HintAgent = Pick<MinigridAgent, "hintType" | "encodingType" | "view" | "adviseText">;
+export type HintAgent = Pick<MinigridAgent, "hintType" | "encodingType" | "view" | "adviseText"> & {
+  /** Past steps the agent sees (its memory: every step the RL agent took this episode); 0 or absent: none. */
+  history?: number;
+};
 
 /** The `hint` of an observation without an action hint: 6 (`done`), as the original tool. */
 export const NO_ACTION_HINT = 6;
@@ -63,6 +68,7 @@ export class HintWrapper {
   lastError: unknown = null;
   private stepsSinceReset = 0;
   private readonly memo = new Map<string, Promise<AgentAdvice>>();
+  private memory: AgentMemory | null = null;
 
   constructor(
     readonly env: MiniGridEnv,
@@ -86,11 +92,15 @@ export class HintWrapper {
   async reset(options: { seed?: Seed | null } = {}): Promise<{ obs: HintedObservation; info: ResetResult["info"] }> {
     const r = this.env.reset(options);
     this.stepsSinceReset = 0;
+    this.memory = this.agent.history ? new AgentMemory(this.agent.history) : null;
     return { obs: await this.withHint(r.obs), info: r.info };
   }
 
   async step(action: number): Promise<Omit<StepResult, "obs"> & { obs: HintedObservation }> {
+    // With memory, the agent remembers what was seen and done at every step, hinted or not.
+    const seen = this.memory ? observationTextSync(stepFromEnv(this.env), this.agent.encodingType, this.agent.view) : null;
     const r = this.env.step(action);
+    if (this.memory && seen !== null) this.memory.record(seen, ACTION_PHRASES[action] ?? String(action));
     this.stepsSinceReset++;
     const done = r.terminated || r.truncated;
     return { ...r, obs: done ? this.noHint(r.obs) : await this.withHint(r.obs) };
@@ -103,13 +113,16 @@ export class HintWrapper {
   private async withHint(obs: Observation): Promise<HintedObservation> {
     if (this.stepsSinceReset % this.every !== 0) return this.noHint(obs);
     const text = await observationText(stepFromEnv(this.env), this.agent.encodingType, this.agent.view);
-    let p = this.memo.get(text);
+    // The same state after a different past is a different question for an agent with memory.
+    const past = this.memory?.steps ?? [];
+    const key = past.length ? `${formatHistory(past)}\n\n${text}` : text;
+    let p = this.memo.get(key);
     if (p) this.memoHits++;
     else {
       this.queries++;
-      p = this.agent.adviseText(text, { role: "student", ...(this.options.signal ? { signal: this.options.signal } : {}) });
-      this.memo.set(text, p);
-      p.catch(() => this.memo.delete(text));
+      p = this.agent.adviseText(text, { role: "student", ...(this.options.signal ? { signal: this.options.signal } : {}) }, [...past]);
+      this.memo.set(key, p);
+      p.catch(() => this.memo.delete(key));
     }
     let advice: AgentAdvice;
     try {

@@ -10,6 +10,7 @@ import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import type { ProgressCallback } from "../util/progress.js";
 import type { AgentAdvice } from "../agent/minigrid-agent.js";
 import type { CallOptions } from "../dspy/index.js";
+import { AgentMemory } from "../agent/history.js";
 
 /**
  * What {@link rollout} needs from an agent: its hint type and `advise(env)` (a {@link MinigridAgent} is
@@ -17,7 +18,9 @@ import type { CallOptions } from "../dspy/index.js";
  */
 export interface RolloutAgent {
   hintType: "action" | "subgoal";
-  advise(env: MiniGridEnv, options?: CallOptions): Promise<AgentAdvice>;
+  /** Past steps the agent sees; each episode gets a fresh memory of this size (0 or absent: none). */
+  history?: number;
+  advise(env: MiniGridEnv, options?: CallOptions, memory?: AgentMemory): Promise<AgentAdvice>;
 }
 
 /**
@@ -100,14 +103,17 @@ export async function rollout(agent: RolloutAgent, options: RolloutOptions): Pro
     const env = makeEnv(options.envId);
     env.reset({ seed });
     const cap = Math.min(options.maxSteps ?? env.maxSteps, env.maxSteps);
+    // Closed loop: the agent remembers its own past of this episode.
+    const memory = agent.history ? new AgentMemory(agent.history) : undefined;
     const o: EpisodeOutcome = { seed, mission: env.mission, success: false, steps: 0, return: 0, expert_steps: expertSteps(options.envId, seed), invalid: 0, errors: 0, actions: [] };
     for (let t = 0; t < cap; t++) {
       let advice: AgentAdvice | null = null;
       let action = 6;
       try {
-        advice = await agent.advise(env, { role: "student", ...(options.signal ? { signal: options.signal } : {}) });
+        advice = await agent.advise(env, { role: "student", ...(options.signal ? { signal: options.signal } : {}) }, memory);
         if (advice.action === null) o.invalid++;
         else action = advice.action;
+        memory?.recordAdvice(advice);
       } catch (e) {
         if (options.signal?.aborted) throw e;
         o.errors++;

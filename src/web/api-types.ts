@@ -98,7 +98,12 @@ export interface RunRow {
   id: string;
   model_name: string;
   created_at: string | null;
+  /** The run outcome: "completed" | "degraded" | "failed" | "stopped" (see {@link RUN_STATUSES}), or null. */
   status: string | null;
+  /** The run record's `outcome_message` (why a run is degraded, failed or stopped), or null. */
+  outcome_message: string | null;
+  /** LM calls that failed after retries, summed over the record's `failures`, or null without them. */
+  failed_calls: number | null;
   student: string | null;
   teacher: string | null;
   assessor: string | null;
@@ -118,6 +123,20 @@ export interface RunRow {
   error?: string;
 }
 
+/** The outcomes a run record's `status` can name (the pipeline's run outcome). */
+export const RUN_STATUSES = ["completed", "degraded", "failed", "stopped"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** One role's failed LM calls in a run record's `failures` (a degraded or failed run). */
+export interface RoleFailure {
+  role: string;
+  model: string;
+  calls: number;
+  failed: number;
+  /** Failed calls per reason (e.g. "429 rate limit": 3). */
+  reasons: Record<string, number>;
+}
+
 export const RUN_SORT_KEYS = [
   "created_at",
   "model_name",
@@ -131,6 +150,7 @@ export const RUN_SORT_KEYS = [
   "ai_reasonable",
   "calls",
   "cost_usd",
+  "status",
 ] as const;
 export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
 
@@ -182,6 +202,20 @@ export interface PlayState {
   terminated: boolean;
   truncated: boolean;
   actions: number[];
+  /** The expert's advice for this state (what `gridtune play` prints); null once the episode is over or when it cannot plan. */
+  expert: ExpertHint | null;
+  /** Why the expert could not plan this env (unsupported, search budget), else null. */
+  expert_error: string | null;
+}
+
+/** The optimal expert's advice for a state: its action, every optimal action and the subgoal. */
+export interface ExpertHint {
+  action: number;
+  /** Every optimal action, ascending. */
+  optimal_actions: number[];
+  /** Whether `optimal_actions` is the exact optimal set (false for approximate planners). */
+  optimal_exact: boolean;
+  subgoal: string;
 }
 
 /**

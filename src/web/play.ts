@@ -1,12 +1,14 @@
 /**
- * Play: live envs stepped from the browser. Each session is one env in server memory, keyed by a
- * random id; the oldest idle sessions are dropped beyond `MAX_SESSIONS`.
+ * Play: live envs stepped from the browser. Each session is one `PlaySession` (src/agent/play-session.ts,
+ * what `gridtune play` drives in the terminal) in server memory, keyed by a random id; the oldest idle
+ * sessions are dropped beyond `MAX_SESSIONS`. This file only validates requests and shapes the JSON.
  */
 import { randomUUID } from "node:crypto";
+import { PlaySession } from "../agent/play-session.js";
 import { isActionIndex } from "../minigrid/constants.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
-import { envRegistration, makeEnv } from "../minigrid/registry.js";
-import type { PlayState } from "./api-types.js";
+import { envRegistration } from "../minigrid/registry.js";
+import type { ExpertHint, PlayState } from "./api-types.js";
 import { HttpError } from "./http.js";
 
 const MAX_SESSIONS = 64;
@@ -15,13 +17,9 @@ const MAX_SEED = 2 ** 53 - 1;
 
 interface Session {
   id: string;
-  envId: string;
-  seed: number;
+  play: PlaySession;
+  /** The session's env (`play.env`), for the agent and the pictures. */
   env: MiniGridEnv;
-  reward: number;
-  ret: number;
-  terminated: boolean;
-  truncated: boolean;
   actions: number[];
   lastUsed: number;
   /** Serialises agent calls and steps on this session. */
@@ -41,22 +39,8 @@ export class PlaySessions {
     } catch (e) {
       throw new HttpError(404, (e as Error).message);
     }
-    const env = makeEnv(envId);
-    const s = (seed as number | undefined) ?? Math.floor(Math.random() * 1_000_000);
-    env.reset({ seed: s });
-    const session: Session = {
-      id: randomUUID(),
-      envId,
-      seed: s,
-      env,
-      reward: 0,
-      ret: 0,
-      terminated: false,
-      truncated: false,
-      actions: [],
-      lastUsed: Date.now(),
-      busy: Promise.resolve(),
-    };
+    const play = new PlaySession({ env: envId, seed: (seed as number | undefined) ?? Math.floor(Math.random() * 1_000_000) });
+    const session: Session = { id: randomUUID(), play, env: play.env, actions: [], lastUsed: Date.now(), busy: Promise.resolve() };
     this.sessions.set(session.id, session);
     if (this.sessions.size > MAX_SESSIONS) {
       const oldest = [...this.sessions.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0]!;
@@ -79,13 +63,9 @@ export class PlaySessions {
   step(id: string, action: unknown): PlayState {
     const s = this.get(id);
     if (!isActionIndex(action)) throw new HttpError(400, `'action' must be an integer 0–6 (0 left, 1 right, 2 forward, 3 pickup, 4 drop, 5 toggle, 6 done), got ${JSON.stringify(action)}`);
-    if (s.terminated || s.truncated) throw new HttpError(409, "the episode is over; start a new one");
-    const r = s.env.step(action);
+    if (s.play.done) throw new HttpError(409, "the episode is over; start a new one");
+    s.play.act(action);
     s.actions.push(action);
-    s.reward = r.reward;
-    s.ret += r.reward;
-    s.terminated = r.terminated;
-    s.truncated = r.truncated;
     return stateOf(s);
   }
 
@@ -98,22 +78,34 @@ export class PlaySessions {
   }
 }
 
+/** The expert's advice for the session's current state, as `gridtune play` prints it; an env the expert cannot plan says why. */
+function expertOf(play: PlaySession): { expert: ExpertHint | null; expert_error: string | null } {
+  try {
+    const d = play.expertHint();
+    return { expert: d && { action: d.action, optimal_actions: [...d.optimalActions], optimal_exact: d.optimalExact, subgoal: d.subgoal }, expert_error: null };
+  } catch (e) {
+    return { expert: null, expert_error: (e as Error).message };
+  }
+}
+
 function stateOf(s: Session): PlayState {
-  const env = s.env;
+  const { play, env } = s;
+  const last = play.lastStep;
   return {
     id: s.id,
-    env_id: s.envId,
-    seed: s.seed,
+    env_id: env.envId,
+    seed: play.seed,
     mission: env.mission,
     step: env.stepCount,
     max_steps: env.maxSteps,
     agent_pos: [env.agentPos[0], env.agentPos[1]],
     agent_dir: env.agentDir,
     carrying: env.carrying ? [env.carrying.type, env.carrying.color] : null,
-    reward: s.reward,
-    return: s.ret,
-    terminated: s.terminated,
-    truncated: s.truncated,
+    reward: last?.reward ?? 0,
+    return: play.totalReward,
+    terminated: last?.terminated ?? false,
+    truncated: last?.truncated ?? false,
     actions: [...s.actions],
+    ...expertOf(play),
   };
 }

@@ -121,7 +121,7 @@ export class RunStore {
     let rows = this.rows();
     if (q) {
       const needle = q.toLowerCase();
-      rows = rows.filter((r) => [r.id, r.student, r.teacher, r.hint, r.encoding, r.dataset].some((v) => v?.toLowerCase().includes(needle)));
+      rows = rows.filter((r) => [r.id, r.status, r.student, r.teacher, r.hint, r.encoding, r.dataset].some((v) => v?.toLowerCase().includes(needle)));
     }
     const sign = order === "asc" ? 1 : -1;
     rows.sort((a, b) => {
@@ -199,6 +199,8 @@ function emptyRow(id: string): RunRow {
     model_name: id.split("/").pop()!,
     created_at: null,
     status: null,
+    outcome_message: null,
+    failed_calls: null,
     student: null,
     teacher: null,
     assessor: null,
@@ -224,6 +226,8 @@ export function rowOf(run: LoadedRun): RunRow {
     model_name: str(i.model_name) ?? run.id.split("/").pop()!,
     created_at: str(i.created_at),
     status: str(i.status),
+    outcome_message: str(i.outcome_message),
+    failed_calls: failedCalls(i.failures),
     student: str(at(i, "config.student_model")),
     teacher: str(at(i, "config.teacher_model")),
     assessor: str(at(i, "config.assessor_model")),
@@ -240,6 +244,12 @@ export function rowOf(run: LoadedRun): RunRow {
     calls: numOrNull(at(i, "usage.total.calls")),
     cost_usd: numOrNull(at(i, "usage.total.cost_usd")),
   };
+}
+
+/** The failed LM calls of a record's `failures` (role, model, calls, failed, reasons), summed; null without the list. */
+function failedCalls(failures: unknown): number | null {
+  if (!Array.isArray(failures)) return null;
+  return failures.reduce<number>((sum, f) => sum + (numOrNull(at(f, "failed")) ?? 0), 0);
 }
 
 function exampleView(e: Json, index: number, renderable: boolean, episodeIndex: number | null): ExampleView {

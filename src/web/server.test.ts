@@ -17,6 +17,18 @@ import { redactSecrets } from "./redact.js";
 import { startDashboard, type RunningDashboard } from "./server.js";
 import { collectFixture, expertPlayAgent, makeRunInfo } from "./test-fixtures.js";
 import { MinigridAgent } from "../agent/index.js";
+import { PlaySession } from "../agent/play-session.js";
+import type { ActionIndex } from "../minigrid/constants.js";
+
+/** A degraded run's outcome fields (issue 13): status, the failed calls per role, the closing message. */
+const DEGRADED = {
+  status: "degraded",
+  outcome_message: "the student's calls failed beyond the 5% share",
+  failures: [
+    { role: "student", model: "openai/gpt-4o-mini", calls: 20, failed: 3, reasons: { "HTTP 429": 3 } },
+    { role: "assessor", model: "groq/llama-3.3-70b-versatile", calls: 5, failed: 1, reasons: { timeout: 1 } },
+  ],
+};
 import { lm } from "../lm/index.js";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 
@@ -94,7 +106,7 @@ describe("dashboard API", () => {
     const b = makeRunInfo(steps, { modelName: "beta", datasetPath: "small", createdAt: "2025-03-02T10:00:00Z", student: "ollama/llama3.2:3b", wrongEvery: 2 });
     writeFileSync(join(runs, "sweep", "beta_info.json"), JSON.stringify(b));
     const c = makeRunInfo(steps, { modelName: "gamma", datasetPath: "/elsewhere/gone", createdAt: "2025-02-01T10:00:00Z", student: "openai/gpt-4o-mini", wrongEvery: 3 });
-    writeFileSync(join(runs, "gamma_info.json"), JSON.stringify(c));
+    writeFileSync(join(runs, "gamma_info.json"), JSON.stringify({ ...c, ...DEGRADED }));
     writeFileSync(join(runs, "broken_info.json"), "{ not json");
     writeFileSync(join(runs, "other_format_info.json"), JSON.stringify({ format: "something/9" }));
     dash = await startDashboard({ host: "127.0.0.1", port: 0, runsDir: runs, datasetsDir: join(dir, "datasets"), agent: expertPlayAgent(), log: (l) => errors.push(l) });
@@ -188,6 +200,16 @@ describe("dashboard API", () => {
     assert.equal(byDate.total, 5);
     const q = (await get("/api/runs?q=3.2:3b")).json as Page<RunRow>;
     assert.deepEqual(q.items.map((x) => x.id), ["sweep/beta"]);
+    // The run outcome: the status, its message and the failed calls summed over the roles.
+    const gamma = r.items.find((x) => x.id === "gamma")!;
+    assert.deepEqual([gamma.status, gamma.outcome_message, gamma.failed_calls], ["degraded", "the student's calls failed beyond the 5% share", 4]);
+    const alpha = r.items.find((x) => x.id === "alpha")!;
+    assert.deepEqual([alpha.status, alpha.outcome_message, alpha.failed_calls], ["completed", null, null], "a record without the outcome fields");
+    assert.deepEqual(((await get("/api/runs?q=degraded")).json as Page<RunRow>).items.map((x) => x.id), ["gamma"], "the filter finds runs by status");
+    const byStatus = (await get("/api/runs?sort=status&order=asc")).json as Page<RunRow>;
+    assert.deepEqual(byStatus.items.filter((x) => x.status !== null).map((x) => x.status), ["completed", "completed", "degraded"]);
+    const detail = (await get("/api/runs/gamma")).json as RunDetail;
+    assert.deepEqual(detail.info.failures, DEGRADED.failures, "the run page gets the failures table as recorded");
   });
 
   test("a run: the record without secrets, its dataset found under --datasets, failures filtered, observations drawn", async () => {
@@ -229,13 +251,22 @@ describe("dashboard API", () => {
     assert.equal(s.step, 0);
     assert.match(s.mission, /green goal/);
     let st = s;
+    // The terminal's play session on the same env and seed: the web session must advise as it does.
+    const terminal = new PlaySession({ env: "MiniGrid-Empty-5x5-v0", seed: 3 });
     for (let k = 0; k < 20 && !st.terminated; k++) {
+      const d = terminal.expertHint()!;
+      assert.deepEqual(st.expert, { action: d.action, optimal_actions: d.optimalActions, optimal_exact: d.optimalExact, subgoal: d.subgoal }, `the expert's advice at step ${k}`);
+      assert.equal(st.expert_error, null);
       const advice = (await post(`/api/play/${s.id}/agent`, {})).json as { action: number; reasoning: string };
       assert.ok(advice.action >= 0 && advice.action <= 6);
       assert.match(advice.reasoning, /subgoal/);
+      assert.ok(st.expert!.optimal_actions.includes(advice.action as ActionIndex));
       st = (await post(`/api/play/${s.id}/step`, { action: advice.action })).json as PlayState;
+      terminal.act(advice.action as ActionIndex);
+      assert.equal(st.return, terminal.totalReward);
     }
     assert.ok(st.terminated && st.return > 0, "the expert agent reaches the goal");
+    assert.equal(st.expert, null, "no advice once the episode is over");
     await expectError(post(`/api/play/${s.id}/step`, { action: 2 }), 409, /episode is over/);
     const pic = await get(`/api/play/${s.id}/render.svg?view=agent`);
     assert.match(pic.text, /viewBox="0 0 7 7"/);

@@ -8,9 +8,18 @@ import { writeJsonAtomic } from "../../util/atomic-write.js";
 import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
+import { UserError } from "../../util/errors.js";
+import { temperatureFlag } from "./evaluate-benchmark.js";
 
 interface Opts extends LMFlags {
-  modelPath: string;
+  modelPath?: string;
+  benchmark?: string;
+  model?: string[];
+  bot?: boolean;
+  tasks?: string;
+  history?: number;
+  temperature?: number;
+  maxTokens?: number;
   datasetPath?: string;
   env?: string;
   episodes: number;
@@ -33,7 +42,7 @@ export function register(program: Command): void {
   const command = program
     .command("evaluate")
     .description("evaluate a saved agent: offline on a dataset, or acting in an env (closed loop)")
-    .requiredOption("--model-path <file>", "the agent's .json (from gridtune finetune)")
+    .option("--model-path <file>", "the agent's .json (from gridtune finetune); required unless --benchmark")
     .option("--dataset-path <dir>", "offline: accuracy on this dataset's steps, with the metric")
     .option("--env <id>", "closed loop: the env the agent acts in")
     .option("--episodes <n>", "closed loop: episodes (seeds seed, seed+1, …)", intFlag("--episodes", 1), 10)
@@ -50,8 +59,20 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "examples in flight at once (offline)", intFlag("--concurrency", 1), 4)
     .option("--out <file>", "also write the full results as JSON")
     .option("--json", "print the results as JSON")
-    .option("--no-progress", "no progress bars");
+    .option("--no-progress", "no progress bars")
+    .option("--history <k>", "the agent's memory: past steps it sees (default: as saved)", intFlag("--history", 0))
+    .option("--benchmark <name>", "run a benchmark protocol instead: balrog-babyai (BALROG's BabyAI track)")
+    .option("--model <id>", "benchmark: an LM as BALROG's naive agent (repeat to compare)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--bot", "benchmark: add the BabyAI bot (the harness's sanity check)")
+    .option("--tasks <list>", "benchmark: comma-separated tasks (goto,pickup,open,putnext,pick_up_seq_go_to; default all)")
+    .option("--temperature <t>", "benchmark: the naive agent's sampling temperature (BALROG: 1.0)", temperatureFlag)
+    .option("--max-tokens <n>", "benchmark: the naive agent's reply cap (BALROG: 8192)", intFlag("--max-tokens", 1));
   addLMOptions(command).action(async (opts: Opts) => {
+      if (opts.benchmark !== undefined) {
+        const { runBenchmarkCommand } = await import("./evaluate-benchmark.js");
+        return runBenchmarkCommand({ ...opts, benchmark: opts.benchmark });
+      }
+      if (opts.modelPath === undefined) throw new UserError("evaluate: --model-path FILE is required (or --benchmark NAME)");
       const { evaluate } = await import("../../pipeline/evaluate-model.js");
       const runtime = runtimeFromFlags(opts);
       const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
@@ -60,7 +81,8 @@ export function register(program: Command): void {
       try {
         const r = await evaluate(
           {
-            modelPath: opts.modelPath,
+            modelPath: opts.modelPath!,
+            ...(opts.history !== undefined ? { history: opts.history } : {}),
             ...(opts.datasetPath !== undefined ? { datasetPath: opts.datasetPath } : {}),
             ...(opts.env !== undefined ? { envId: opts.env } : {}),
             episodes: opts.episodes,

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
-import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
+import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, OPTIMIZER_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
 import { UserError } from "../../util/errors.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
@@ -25,6 +25,8 @@ const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
   "numTrials",
   "numCandidates",
   "maxEval",
+  "reflectionModel",
+  "history",
 ];
 
 export function register(program: Command): void {
@@ -43,15 +45,18 @@ export function register(program: Command): void {
     .option("--assessor-groq", "bare assessor id on Groq (default)")
     .option("--no-assessor-groq", "bare assessor id on a local Ollama")
     .option("--hint-type <type>", `what the agent predicts: ${HINT_TYPES.join(" | ")}`, choiceFlag("--hint-type", HINT_TYPES), DEFAULTS.hintType)
-    .option("--encoding-type <type>", `text encoding: ${["ascii", "natural", "tuples", "relative"].join(" | ")}`, choiceFlag("--encoding-type", ["ascii", "natural", "tuples", "relative"] as const), DEFAULTS.encodingType)
+    .option("--encoding-type <type>", `text encoding: ${ENCODING_TYPES.join(" | ")}`, choiceFlag("--encoding-type", ENCODING_TYPES), DEFAULTS.encodingType)
     .option("--view <view>", "what the encoding shows: agent (the 7×7 view) | full (the whole grid)", choiceFlag("--view", VIEW_TYPES), DEFAULTS.view)
+    .option("--history <k>", "the agent's memory: it also sees its last k steps (0: single-step, the default)", intFlag("--history", 0))
     .option("--samples-per-category <n>", "steps sampled per category (action, or subgoal verb)", intFlag("--samples-per-category", 1), DEFAULTS.samplesPerCategory)
     .option("--max-bootstrapped-demos <n>", "bootstrapped demos per predictor", intFlag("--max-bootstrapped-demos", 0), DEFAULTS.maxBootstrappedDemos)
     .option("--max-labeled-demos <n>", "labeled demos per predictor", intFlag("--max-labeled-demos", 0), DEFAULTS.maxLabeledDemos)
     .option("--minibatch-size <n>", "MIPROv2 minibatch size", intFlag("--minibatch-size", 1), DEFAULTS.minibatchSize)
     .option("--output-dir <dir>", "where the model and its _info.json go", DEFAULTS.outputDir)
     .option("--config <file>", "run a YAML batch (the original llm_optimization_config.yaml schema)")
-    .option("--auto <level>", "MIPROv2 preset: light | medium | heavy", choiceFlag("--auto", AUTO_LEVELS), DEFAULTS.auto)
+    .option("--optimizer <name>", "step 1's optimizer: miprov2 | gepa (reflective, on the grid's feedback)", choiceFlag("--optimizer", OPTIMIZER_NAMES), DEFAULTS.optimizer)
+    .option("--reflection-model <id>", "GEPA's reflection model (default: the teacher)")
+    .option("--auto <level>", "MIPROv2 / GEPA preset: light | medium | heavy", choiceFlag("--auto", AUTO_LEVELS), DEFAULTS.auto)
     .option("--num-trials <n>", "MIPROv2 trials (instead of the --auto preset)", intFlag("--num-trials", 1))
     .option("--num-candidates <n>", "MIPROv2 instruction/demo candidates (instead of the --auto preset)", intFlag("--num-candidates", 1))
     .option("--seed <n>", "seed of sampling, splits and the optimizer", intFlag("--seed", 0), DEFAULTS.seed)

@@ -23,6 +23,7 @@ import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
 interface Opts extends LMFlags {
   modelPath?: string;
+  history?: number;
   env: string;
   seed: number;
   encodingType?: EncodingType;
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option("--seed <n>", "seed", intFlag("--seed", 0), 0)
     .option("--encoding-type <type>", "show this encoding (default: the agent's)", choiceFlag("--encoding-type", ENCODING_TYPES))
     .option("--view <view>", "agent | full (default: the agent's)", choiceFlag("--view", VIEW_TYPES))
+    .option("--history <k>", "the agent's memory: past steps it sees (default: as saved)", intFlag("--history", 0))
     .option("--hide-llm-details", "start with the observation text hidden")
     .option("--out-dir <dir>", "where `s` saves pictures", ".")
     .option("--no-color", "plain text grid");
@@ -52,7 +54,7 @@ export function register(program: Command): void {
       try {
         if (opts.modelPath) {
           const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
-          agent = await MinigridAgent.load(opts.modelPath, { runtime, preflight: opts.preflight !== false });
+          agent = await MinigridAgent.load(opts.modelPath, { runtime, preflight: opts.preflight !== false, ...(opts.history !== undefined ? { history: opts.history } : {}) });
         }
         const session = new PlaySession({ env: opts.env, seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
         await playInTerminal(session, opts);

@@ -9,7 +9,8 @@
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
 import { type ExampleLike, Example } from "../example.js";
-import type { Signature } from "../signature.js";
+import { parseFieldValue } from "../field-types.js";
+import type { Signature, SignatureField } from "../signature.js";
 
 /** LM settings a predictor passes on every call (DSPy's predictor `config`). */
 export type PredictorConfig = Pick<ChatOptions, "temperature" | "maxTokens" | "topP" | "stop" | "seed" | "rolloutId" | "noCache">;
@@ -120,15 +121,19 @@ export abstract class Adapter {
     return messages;
   }
 
-  /** Extra request options this adapter needs (JSONAdapter asks for JSON output). */
-  protected requestOptions(_lm: LM, _signature: Signature): Partial<ChatOptions> {
-    return {};
+  /**
+   * The extra request options of each try, in order: the next is tried while a reply cannot be parsed
+   * (ChatAdapter: one plain request; JSONAdapter: structured output, then JSON mode).
+   */
+  protected requestOptions(_lm: LM, _signature: Signature): Partial<ChatOptions>[] {
+    return [{}];
   }
 
   /**
-   * One request: format, call the LM, parse. Errors thrown by the LM propagate; errors raised while
-   * formatting or parsing are returned in `error` so a caller can fall back (as DSPy does for any
-   * exception that is not an `LMError`).
+   * One request (or one per {@link requestOptions} entry while replies cannot be parsed): format,
+   * call the LM, parse. Errors thrown by the LM propagate; errors raised while formatting or parsing
+   * are returned in `error` so a caller can fall back (as DSPy does for any exception that is not an
+   * `LMError`).
    */
   async attempt(
     lm: LM,
@@ -139,24 +144,33 @@ export abstract class Adapter {
     context: AdapterCallContext = {},
   ): Promise<AdapterAttempt> {
     let messages: ChatMessage[];
-    let options: ChatOptions;
+    let requests: ChatOptions[];
     try {
       messages = this.format(signature, demos, inputs);
-      options = { ...config, ...this.requestOptions(lm, signature) };
-      if (context.role !== undefined) options.role = context.role;
-      if (context.signal !== undefined) options.signal = context.signal;
+      requests = this.requestOptions(lm, signature).map((extra) => {
+        const options: ChatOptions = { ...config, ...extra };
+        if (context.role !== undefined) options.role = context.role;
+        if (context.signal !== undefined) options.signal = context.signal;
+        return options;
+      });
     } catch (error) {
       return { error, lmResults: [], messages: [] };
     }
-    const result = await lm.chat(messages, options);
-    try {
-      if (!result.text) {
-        throw new AdapterParseError(this.name, signature, String(result.text ?? ""), "The LM returned an empty or null response.");
+    const lmResults: ChatResult[] = [];
+    let error: unknown;
+    for (const options of requests) {
+      const result = await lm.chat(messages, options);
+      lmResults.push(result);
+      try {
+        if (!result.text) {
+          throw new AdapterParseError(this.name, signature, String(result.text ?? ""), "The LM returned an empty or null response.");
+        }
+        return { completions: [this.parse(signature, result.text)], lmResults, messages };
+      } catch (e) {
+        error = e;
       }
-      return { completions: [this.parse(signature, result.text)], lmResults: [result], messages };
-    } catch (error) {
-      return { error, lmResults: [result], messages };
     }
+    return { error, lmResults, messages };
   }
 
   /** Formats, calls the LM once and parses; throws the parse error if the reply cannot be read. */
@@ -172,4 +186,37 @@ export abstract class Adapter {
     if (a.error !== undefined || !a.completions) throw a.error;
     return { completions: a.completions, lmResults: a.lmResults, adapter: this.name, messages: a.messages };
   }
+}
+
+/**
+ * The parse tail both adapters share (DSPy's `parse`): converts each output field found in a reply
+ * to its type, keeps them in signature order, and raises {@link AdapterParseError} with DSPy's
+ * messages when a value does not convert or a field is missing.
+ */
+export function parsedOutputFields(
+  adapterName: string,
+  signature: Signature,
+  completion: string,
+  found: ReadonlyArray<readonly [SignatureField, unknown]>,
+  shown: (value: unknown) => string,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, raw] of found) {
+    try {
+      values[field.name] = parseFieldValue(field.type, raw);
+    } catch (e) {
+      throw new AdapterParseError(
+        adapterName,
+        signature,
+        completion,
+        `Failed to parse field ${field.name} with value ${shown(raw)} from the LM response. Error message: ${(e as Error).message}`,
+      );
+    }
+  }
+  const fields: Record<string, unknown> = {};
+  for (const f of signature.outputFields) if (f.name in values) fields[f.name] = values[f.name];
+  if (Object.keys(fields).length !== signature.outputFields.length) {
+    throw new AdapterParseError(adapterName, signature, completion, undefined, fields);
+  }
+  return fields;
 }

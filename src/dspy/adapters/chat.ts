@@ -16,12 +16,12 @@
  * retried.
  */
 import type { ChatMessage, LM } from "../../lm/types.js";
-import { AdapterParseError } from "../errors.js";
+import type { AdapterParseError } from "../errors.js";
 import type { ExampleLike } from "../example.js";
-import { fieldPlaceholder, formatFieldValue, parseFieldValue, typeName } from "../field-types.js";
+import { fieldPlaceholder, formatFieldValue, typeName } from "../field-types.js";
 import { pyDedent, pySplitlines, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
-import { Adapter, type AdapterCallContext, type AdapterResult, type FieldValues, type PredictorConfig } from "./base.js";
+import { Adapter, parsedOutputFields, type AdapterCallContext, type AdapterResult, type FieldValues, type PredictorConfig } from "./base.js";
 
 /** Matches a section header at the start of a (stripped) line; `\w` as Python reads it. */
 const FIELD_HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
@@ -125,29 +125,16 @@ export class ChatAdapter extends Adapter {
         sections[sections.length - 1]![1].push(line);
       }
     }
-    const found: Record<string, unknown> = {};
+    const found: [SignatureField, string][] = [];
+    const seen = new Set<string>();
     for (const [name, lines] of sections) {
-      if (name === null || name in found) continue;
+      if (name === null || seen.has(name)) continue;
       const field = signature.outputFields.find((f) => f.name === name);
       if (!field) continue;
-      const value = pyStrip(lines.join("\n"));
-      try {
-        found[name] = parseFieldValue(field.type, value);
-      } catch (e) {
-        throw new AdapterParseError(
-          "ChatAdapter",
-          signature,
-          completion,
-          `Failed to parse field ${name} with value ${value} from the LM response. Error message: ${(e as Error).message}`,
-        );
-      }
+      seen.add(name);
+      found.push([field, pyStrip(lines.join("\n"))]);
     }
-    const fields: Record<string, unknown> = {};
-    for (const f of signature.outputFields) if (f.name in found) fields[f.name] = found[f.name];
-    if (Object.keys(fields).length !== signature.outputFields.length) {
-      throw new AdapterParseError("ChatAdapter", signature, completion, undefined, fields);
-    }
-    return fields;
+    return parsedOutputFields("ChatAdapter", signature, completion, found, (v) => v as string);
   }
 
   /**

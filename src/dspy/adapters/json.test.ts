@@ -45,10 +45,43 @@ test("after a ChatAdapter parse failure the call is retried exactly once, with J
   assert.deepEqual(lm.calls[1]!.options.responseFormat, { type: "json_object" });
 });
 
-test("when the JSON retry fails too, its error is raised and no third call is made", async () => {
-  const lm = new FakeLM({ answers: ["nonsense", "more nonsense", "never asked"], supportsStructuredOutput: true });
+test("when the JSON retry fails too, its error is raised and no third call is made (an LM without structured output)", async () => {
+  const lm = new FakeLM({ answers: ["nonsense", "more nonsense", "never asked"] });
   await assert.rejects(new ChatAdapter().call(lm, {}, sig, [], { q: "hi" }), (e: unknown) => e instanceof AdapterParseError && e.adapterName === "JSONAdapter");
   assert.equal(lm.callCount, 2);
+});
+
+// DSPy 3.3.1 json_adapter.py L80-93: a structured-output failure that is not an LMError is retried
+// once with response_format={"type": "json_object"}.
+test("a structured-output reply that fails to parse is retried once in JSON mode, as DSPy's JSONAdapter does", async () => {
+  const lm = new FakeLM({ answers: ["nonsense", "more nonsense", '{"n": 2, "ok": true, "w": 1, "xs": []}', "never asked"], supportsStructuredOutput: true });
+  const result = await new ChatAdapter().call(lm, {}, sig, [], { q: "hi" });
+  assert.equal(lm.callCount, 3);
+  assert.equal(lm.calls[0]!.options.responseFormat, undefined);
+  assert.equal(lm.calls[1]!.options.responseFormat?.type, "json_schema");
+  assert.deepEqual(lm.calls[2]!.options.responseFormat, { type: "json_object" });
+  assert.deepEqual(lm.calls[2]!.messages, lm.calls[1]!.messages, "the same JSONAdapter prompt");
+  assert.deepEqual(result.completions, [{ n: 2, ok: true, w: 1, xs: [] }]);
+  assert.equal(result.adapter, "JSONAdapter");
+  assert.equal(result.lmResults.length, 3);
+  // JSONAdapter used directly retries the same way; when JSON mode fails too, its error is raised.
+  const failing = new FakeLM({ answers: ["nonsense", "still nonsense", "never asked"], supportsStructuredOutput: true });
+  await assert.rejects(new JSONAdapter().call(failing, {}, sig, [], { q: "hi" }), (e: unknown) => e instanceof AdapterParseError && e.adapterName === "JSONAdapter");
+  assert.equal(failing.callCount, 2);
+  assert.deepEqual(failing.calls[1]!.options.responseFormat, { type: "json_object" });
+  // An LM error is not retried.
+  const down = new FakeLM({ supportsStructuredOutput: true, respond: () => { throw new Error("server down"); } });
+  await assert.rejects(new JSONAdapter().call(down, {}, sig, [], { q: "hi" }), /server down/);
+  assert.equal(down.callCount, 1);
+});
+
+test("JSONAdapter sends no response format to an LM that takes none (DSPy: response_format not in supported_params)", async () => {
+  const lm = new FakeLM({ answers: ["nonsense", '{"n": 1, "ok": false, "w": 0, "xs": []}'], supportsResponseFormat: false, supportsStructuredOutput: true });
+  const result = await new ChatAdapter().call(lm, {}, sig, [], { q: "hi" });
+  assert.equal(lm.callCount, 2);
+  assert.equal(lm.calls[1]!.options.responseFormat, undefined);
+  assert.match(lm.calls[1]!.messages[0]!.content, /Outputs will be a JSON object/);
+  assert.equal(result.adapter, "JSONAdapter");
 });
 
 test("the JSON retry uses the provider's structured output (json_schema) when it has one", async () => {

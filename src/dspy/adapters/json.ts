@@ -3,26 +3,41 @@
  * JSON object. ChatAdapter retries with it once when a reply cannot be parsed.
  *
  * The system message shows the outputs as an indented JSON skeleton; the last user message asks for
- * ``a JSON object in the following order of fields: `a`, then `b` …``. The request asks the provider
- * for structured output — `responseFormat: json_schema` with DSPy's strict `DSPyProgramOutputs` schema —
- * when the LM enforces schemas (`supportsStructuredOutput`), and for JSON mode (`json_object`)
- * otherwise.
+ * ``a JSON object in the following order of fields: `a`, then `b` …``. As DSPy's `JSONAdapter.__call__`
+ * does, the request asks the provider for structured output — `responseFormat: json_schema` with
+ * DSPy's strict `DSPyProgramOutputs` schema — when the LM enforces schemas
+ * (`supportsStructuredOutput`), and retries once in JSON mode (`json_object`) when that reply cannot
+ * be parsed; an LM without schemas is asked for JSON mode; an LM that declares
+ * `supportsResponseFormat: false` (DSPy: `response_format` not in the provider's parameters) is sent
+ * no response format at all.
  *
  * Parsing reads the reply with json_repair, or failing that the first balanced `{…}` in it, keeps the
  * output fields and converts each to its type.
  *
- * Differences from DSPy: a structured-output request whose reply still fails to parse is not retried
- * in JSON mode (so a ChatAdapter parse failure costs exactly two LM calls), and a field value that does
- * not convert raises {@link AdapterParseError} rather than pydantic's ValidationError.
+ * A ChatAdapter parse failure therefore costs DSPy's calls: two (JSON mode or no format) or three
+ * (structured output, then JSON mode). Difference from DSPy: a field value that does not convert
+ * raises {@link AdapterParseError} rather than pydantic's ValidationError.
  */
 import type { ChatOptions, LM } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
-import { fieldPlaceholder, floatHint, parseFieldValue, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
+import { fieldPlaceholder, floatHint, structuredOutputSchema, toJsonable, typeName } from "../field-types.js";
 import { jsonRepairLoads } from "../json-repair.js";
 import { pyJsonDumps, pyStrip } from "../pycompat.js";
 import type { Signature, SignatureField } from "../signature.js";
 import { ChatAdapter } from "./chat.js";
-import type { FieldValues } from "./base.js";
+import { type FieldValues, parsedOutputFields } from "./base.js";
+
+/** An LM that may say it takes no response format at all (DSPy: `response_format` not among the provider's parameters). */
+export interface ResponseFormatCapability {
+  /** False when the provider accepts no `responseFormat` (default: it accepts one). */
+  readonly supportsResponseFormat?: boolean;
+}
+
+/** How JSONAdapter asks `lm` for JSON (DSPy's `_json_adapter_call_common`). */
+export function responseMode(lm: LM): "structured" | "json_object" | "none" {
+  if ((lm as LM & ResponseFormatCapability).supportsResponseFormat === false) return "none";
+  return lm.supportsStructuredOutput ? "structured" : "json_object";
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -51,12 +66,21 @@ export class JSONAdapter extends ChatAdapter {
     return true;
   }
 
-  /** JSON schema via structured output where the provider enforces it, JSON mode otherwise. */
-  protected override requestOptions(lm: LM, signature: Signature): Partial<ChatOptions> {
-    if (lm.supportsStructuredOutput) {
-      return { responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } };
+  /**
+   * DSPy's `JSONAdapter.__call__`: a JSON schema via structured output where the provider enforces
+   * one, then — when that reply cannot be parsed — JSON mode; JSON mode alone otherwise; no response
+   * format where the provider takes none.
+   */
+  protected override requestOptions(lm: LM, signature: Signature): Partial<ChatOptions>[] {
+    const jsonMode: Partial<ChatOptions> = { responseFormat: { type: "json_object" } };
+    switch (responseMode(lm)) {
+      case "none":
+        return [{}];
+      case "json_object":
+        return [jsonMode];
+      case "structured":
+        return [{ responseFormat: { type: "json_schema", name: "DSPyProgramOutputs", schema: structuredOutputSchema(signature.outputFields) } }, jsonMode];
     }
-    return { responseFormat: { type: "json_object" } };
   }
 
   override formatFieldStructure(signature: Signature): string {
@@ -109,26 +133,11 @@ export class JSONAdapter extends ChatAdapter {
     if (!isPlainObject(parsed)) {
       throw new AdapterParseError("JSONAdapter", signature, text, "LM response cannot be serialized to a JSON object.");
     }
-    const found: Record<string, unknown> = {};
+    const found: [SignatureField, unknown][] = [];
     for (const [k, v] of Object.entries(parsed)) {
       const field = signature.outputFields.find((f) => f.name === k);
-      if (!field) continue;
-      try {
-        found[k] = parseFieldValue(field.type, v);
-      } catch (e) {
-        throw new AdapterParseError(
-          "JSONAdapter",
-          signature,
-          text,
-          `Failed to parse field ${k} with value ${typeof v === "string" ? v : JSON.stringify(v)} from the LM response. Error message: ${(e as Error).message}`,
-        );
-      }
+      if (field) found.push([field, v]);
     }
-    const fields: Record<string, unknown> = {};
-    for (const f of signature.outputFields) if (f.name in found) fields[f.name] = found[f.name];
-    if (Object.keys(fields).length !== signature.outputFields.length) {
-      throw new AdapterParseError("JSONAdapter", signature, text, undefined, fields);
-    }
-    return fields;
+    return parsedOutputFields("JSONAdapter", signature, text, found, (v) => (typeof v === "string" ? v : JSON.stringify(v)));
   }
 }

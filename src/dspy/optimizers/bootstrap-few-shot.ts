@@ -26,7 +26,7 @@
 import type { LM, LMRole } from "../../lm/types.js";
 import type { ProgressCallback } from "../../util/progress.js";
 import type { Adapter } from "../adapters/base.js";
-import type { Metric } from "../evaluate.js";
+import { type Metric, scoreOf } from "../evaluate.js";
 import { Example } from "../example.js";
 import type { CallOptions, Module, TraceEntry } from "../module.js";
 import type { Predict } from "../predict.js";
@@ -209,7 +209,7 @@ export class BootstrapFewShot {
       }
       if (this.metric) {
         const value = await this.metric(example, prediction, trace);
-        success = this.metricThreshold ? Number(value) >= this.metricThreshold : Boolean(value);
+        success = this.metricThreshold ? scoreOf(value) >= this.metricThreshold : Boolean(scoreOf(value));
       } else {
         success = true;
       }
@@ -242,4 +242,16 @@ export class BootstrapFewShot {
     }
     return true;
   }
+}
+
+/**
+ * A copy of `program` marked compiled, to teach exactly as it is. BootstrapFewShot (DSPy's rule,
+ * bootstrap.py L104-106) gives an *uncompiled* teacher `LabeledFewShot` demos in place of its own,
+ * and MIPROv2 — DSPy's and gridtune's — returns an uncompiled program; distilling from an optimized
+ * program must keep its bootstrapped demos.
+ */
+export function teacherAsIs<P extends Module>(program: P): P {
+  const teacher = program.deepcopy();
+  teacher.compiled = true;
+  return teacher;
 }

@@ -10,10 +10,10 @@
  *   belongs to (set 0 gets "No task demos provided.");
  * - a **tip**, drawn per proposal: none, creative, simple, description, high stakes, persona.
  *
- * Prompts are DSPy's (signatures, instructions and field descriptions verbatim). Differences, for
- * cost and robustness:
- * - the program and each module are described once (P+1 calls, the count DSPy's own estimate
- *   assumes), not again for every proposal;
+ * Prompts are DSPy's (signatures, instructions and field descriptions verbatim). As in DSPy, every
+ * proposal describes the program and its predictor's module afresh, with that proposal's task demos
+ * as the example, its rollout id and `init_temperature` (3 calls a proposal). Differences, for
+ * robustness:
  * - a proposal whose reply cannot be parsed (or whose call fails) is retried with a fresh rollout,
  *   then skipped — never fatal (DSPy aborts the run, stanfordnlp/dspy#1539, #8440);
  * - a stop (the caller's abort, the budget) always propagates.
@@ -151,13 +151,15 @@ export function signatureSource(signature: Signature): string {
 }
 
 /**
- * The "program code" the proposer reads (DSPy's `get_dspy_source_code`): each distinct signature,
- * then the program class's source unless the program is a bare Predict or ChainOfThought.
+ * The "program code" the proposer reads (DSPy's `get_dspy_source_code`): each distinct signature of
+ * the predictors the program holds, then the program class's source unless the program is a bare
+ * Predict or ChainOfThought. A Predict holds no predictor (its signature is not a parameter), so a
+ * bare Predict's code is empty, as in DSPy.
  */
 export function programCodeString(program: Module, maxClassChars = 6000): string {
   const seen = new Set<string>();
   const header: string[] = [];
-  for (const p of program.predictors()) {
+  for (const p of program instanceof Predict ? [] : program.predictors()) {
     const src = signatureSource(p.signature);
     if (!seen.has(src)) {
       seen.add(src);
@@ -165,7 +167,7 @@ export function programCodeString(program: Module, maxClassChars = 6000): string
     }
   }
   let base = "";
-  if (!(program instanceof Predict) && !(program instanceof ChainOfThought)) {
+  if (program.constructor !== Predict && program.constructor !== ChainOfThought) {
     base = String(program.constructor);
     if (base.length > maxClassChars) base = base.slice(0, maxClassChars) + "\n    // …";
   }
@@ -231,7 +233,7 @@ export async function createDatasetSummary(trainset: readonly Example[], viewDat
   return stripPrefix(String(summary.get("summary") ?? ""));
 }
 
-/** The program-level grounding shared by every proposal. */
+/** The program-level grounding of a proposal (modules not described keep the placeholders). */
 export interface ProgramDescription {
   /** The description of the whole program ("Not available" when describing failed). */
   program: string;
@@ -262,14 +264,16 @@ export function taskDemosFor(
 }
 
 /**
- * Describes the program and each predictor's module once (DSPy's DescribeProgram / DescribeModule).
- * A failure is not fatal: the description falls back to DSPy's placeholders.
+ * Describes the program, then the modules of `ctx.predictors` (default: every predictor) — DSPy's
+ * DescribeProgram / DescribeModule, which its proposer runs for each proposal with that proposal's
+ * task demos as `programExample` and only the module being proposed for. A failure is not fatal:
+ * what is not described keeps DSPy's placeholders.
  */
 export async function describeProgram(
   program: Module,
   programCode: string,
   programExample: string,
-  ctx: ProposerContext & { temperature: number; rolloutId: string | number },
+  ctx: ProposerContext & { temperature: number; rolloutId: string | number; predictors?: readonly number[] },
 ): Promise<ProgramDescription> {
   const lm = rolloutLM(ctx.lm, ctx.rolloutId, ctx.temperature);
   const opts = { lm, role: ctx.role ?? "proposer", ...(ctx.adapter ? { adapter: ctx.adapter } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
@@ -278,7 +282,7 @@ export async function describeProgram(
   try {
     const d = await new Predict(DescribeProgram).call({ program_code: programCode, program_example: programExample }, opts);
     result.program = stripPrefix(String(d.get("program_description") ?? ""));
-    for (let i = 0; i < predictors.length; i++) {
+    for (const i of ctx.predictors ?? predictors.keys()) {
       const code = moduleCode(predictors[i]!);
       result.modules[i]!.code = code;
       const m = await new Predict(DescribeModule).call(

@@ -11,6 +11,7 @@
 export { LabeledFewShot, type LabeledFewShotOptions, type LabeledFewShotCompileOptions } from "./labeled-few-shot.js";
 export {
   BootstrapFewShot,
+  teacherAsIs,
   type BootstrapFewShotOptions,
   type BootstrapFewShotCompileOptions,
   type BootstrapStats,
@@ -33,6 +34,10 @@ export {
   type MIPROv2Result,
   type MIPROv2Settings,
   type MIPROv2Trial,
+  type MIPROv2TrialLog,
+  type MIPROv2CandidateProgram,
+  drawPlan,
+  type DrawPlan,
 } from "./miprov2.js";
 export {
   BootstrapFinetune,

@@ -3,11 +3,13 @@
  * meter that counts every call, its tokens and its cost, and enforces a budget.
  *
  * Both wrappers delegate `chat` to the LM they wrap and keep its `model`, `provider`,
- * `supportsStructuredOutput` and `dumpState`, so a program saved with a wrapped LM saves the
+ * `supportsStructuredOutput` (and `supportsResponseFormat`) and `dumpState`, so a program saved with a wrapped LM saves the
  * wrapped LM. {@link unwrapLM} returns the original.
  */
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
-import { DEFAULT_PRICES, type PriceTable, costOf } from "../../lm/prices.js";
+import { DEFAULT_PRICES, type PriceTable } from "../../lm/prices.js";
+import { UsageTracker, type UsageTotals } from "../../lm/usage.js";
+import type { ResponseFormatCapability } from "../adapters/json.js";
 import { type LMState, dumpLMState } from "../state.js";
 
 /** What the optimizer may spend: LM calls, dollars, or both (whichever runs out first). */
@@ -33,14 +35,8 @@ export class BudgetExceededError extends Error {
   }
 }
 
-/** Counts of what went through a meter. */
-export interface MeterTotals {
-  calls: number;
-  cachedCalls: number;
-  failedCalls: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
+/** Counts of what went through a meter: the LM layer's usage totals (`calls` counted when a call starts), and per role. */
+export interface MeterTotals extends UsageTotals {
   /** Per role (`task`, `prompt`, `teacher`, …) as the optimizer labels its LMs. */
   byRole: Record<string, { calls: number; costUsd: number }>;
 }
@@ -59,31 +55,65 @@ export function emptyTotals(): MeterTotals {
  * in flight when it runs out, each a typical call.
  */
 export class Meter {
-  totals: MeterTotals = emptyTotals();
+  /** What finished calls used (tokens, dollars, cached and failed calls): the LM layer's meter. */
+  private usage: UsageTracker;
+  /** Totals carried over from before (a resumed run's checkpoint). */
+  private base: MeterTotals = emptyTotals();
+  /** Calls admitted since `base`, overall and per label (a call counts when it starts). */
+  private admitted = { calls: 0, byRole: {} as Record<string, number> };
   private inFlight = 0;
   private readonly controller = new AbortController();
 
   constructor(
     readonly budget: Budget = {},
     private readonly prices: Readonly<PriceTable> = DEFAULT_PRICES,
-  ) {}
+  ) {
+    this.usage = new UsageTracker({ prices: { ...prices } });
+  }
+
+  /** Everything counted so far (the carried-over totals included). */
+  get totals(): MeterTotals {
+    const snap = this.usage.snapshot();
+    const b = this.base;
+    const byRole: MeterTotals["byRole"] = {};
+    for (const [role, t] of Object.entries(b.byRole)) byRole[role] = { ...t };
+    for (const [role, calls] of Object.entries(this.admitted.byRole)) (byRole[role] ??= { calls: 0, costUsd: 0 }).calls += calls;
+    for (const [role, t] of Object.entries(snap.byRole)) (byRole[role] ??= { calls: 0, costUsd: 0 }).costUsd += t.costUsd;
+    return {
+      calls: b.calls + this.admitted.calls,
+      cachedCalls: b.cachedCalls + snap.total.cachedCalls,
+      failedCalls: b.failedCalls + snap.total.failedCalls,
+      promptTokens: b.promptTokens + snap.total.promptTokens,
+      completionTokens: b.completionTokens + snap.total.completionTokens,
+      costUsd: b.costUsd + snap.total.costUsd,
+      byRole,
+    };
+  }
+
+  /** Starts counting from `totals` (a resumed run's). */
+  set totals(totals: MeterTotals) {
+    this.base = structuredClone(totals);
+    this.admitted = { calls: 0, byRole: {} };
+    this.usage = new UsageTracker({ prices: { ...this.prices } });
+  }
 
   /** Aborted (with a BudgetExceededError) once the budget has run out. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** The average cost of a finished, priced call so far. */
-  private get costPerCall(): number {
-    const finished = this.totals.calls - this.inFlight;
-    return finished > 0 ? this.totals.costUsd / finished : 0;
-  }
-
   /** Whether `extraCalls` more calls fit in the budget. */
   hasRoom(extraCalls = 1): boolean {
     const b = this.budget;
-    if (b.maxCalls !== undefined && this.totals.calls + extraCalls > b.maxCalls) return false;
-    if (b.maxCostUsd !== undefined && this.totals.costUsd + (this.inFlight + extraCalls - 1) * this.costPerCall >= b.maxCostUsd) return false;
+    if (b.maxCalls === undefined && b.maxCostUsd === undefined) return true;
+    const t = this.totals;
+    if (b.maxCalls !== undefined && t.calls + extraCalls > b.maxCalls) return false;
+    if (b.maxCostUsd !== undefined) {
+      // The average cost of a finished, priced call so far stands for the calls in flight.
+      const finished = t.calls - this.inFlight;
+      const costPerCall = finished > 0 ? t.costUsd / finished : 0;
+      if (t.costUsd + (this.inFlight + extraCalls - 1) * costPerCall >= b.maxCostUsd) return false;
+    }
     return true;
   }
 
@@ -95,28 +125,21 @@ export class Meter {
       this.controller.abort(error);
       throw error;
     }
-    this.totals.calls++;
-    (this.totals.byRole[label] ??= { calls: 0, costUsd: 0 }).calls++;
+    this.admitted.calls++;
+    this.admitted.byRole[label] = (this.admitted.byRole[label] ?? 0) + 1;
     this.inFlight++;
   }
 
   /** Records how an admitted call ended (`undefined`: it failed). */
   record(label: string, model: string, result: ChatResult | undefined): void {
-    const t = this.totals;
     this.inFlight--;
-    if (!result) {
-      t.failedCalls++;
-      return;
-    }
-    if (result.cached) {
-      t.cachedCalls++;
-      return;
-    }
-    t.promptTokens += result.usage.promptTokens;
-    t.completionTokens += result.usage.completionTokens;
-    const cost = costOf(model, result.usage.promptTokens, result.usage.completionTokens, this.prices) ?? 0;
-    t.costUsd += cost;
-    (t.byRole[label] ??= { calls: 0, costUsd: 0 }).costUsd += cost;
+    this.usage.record({
+      model,
+      role: label,
+      usage: result?.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      cached: result?.cached ?? false,
+      failed: result === undefined,
+    });
   }
 
   /** An LM that reports to this meter under `label`. Wrapping a metered LM again re-labels it. */
@@ -151,6 +174,10 @@ abstract class DelegatingLM implements LM {
   }
   get supportsStructuredOutput(): boolean {
     return this.inner.supportsStructuredOutput;
+  }
+  /** JSONAdapter's optional capability (./adapters/json.ts), passed through. */
+  get supportsResponseFormat(): boolean | undefined {
+    return (this.inner as LM & ResponseFormatCapability).supportsResponseFormat;
   }
   /** Saves as the wrapped LM saves. */
   dumpState(): LMState {

@@ -42,6 +42,8 @@ export interface FakeLMOptions {
   model?: string;
   /** Whether to claim structured-output support (default false). */
   supportsStructuredOutput?: boolean;
+  /** False to claim the provider takes no response format at all (JSONAdapter then sends none). */
+  supportsResponseFormat?: boolean;
   /** Replies for successive calls. */
   answers?: readonly FakeReply[];
   /** Replies keyed by a substring of the last message (first match in key order wins). */
@@ -97,6 +99,8 @@ export class FakeLM implements LM {
   readonly model: string;
   readonly provider = "fake";
   readonly supportsStructuredOutput: boolean;
+  /** See {@link FakeLMOptions.supportsResponseFormat}. */
+  readonly supportsResponseFormat: boolean;
   /** Every call so far, in order. */
   readonly calls: FakeLMCall[] = [];
   /** Calls in flight right now, and the most seen at once. */
@@ -107,6 +111,7 @@ export class FakeLM implements LM {
   constructor(private readonly options: FakeLMOptions = {}) {
     this.model = options.model ?? "fake/test";
     this.supportsStructuredOutput = options.supportsStructuredOutput ?? false;
+    this.supportsResponseFormat = options.supportsResponseFormat ?? true;
   }
 
   private started = 0;

@@ -65,14 +65,17 @@ export function VerdictBadge(p: { verdict: string }) {
   );
 }
 
-export function StatusBadge(p: { status: string | null }) {
-  const color = p.status === "completed" ? "#1e9e4a" : p.status === "failed" ? "#d93a3a" : "#d9a800";
+/** A run's outcome: green only for "completed"; degraded amber, failed red, stopped and anything else grey. */
+export function StatusBadge(p: { status: string | null | undefined; title?: string }) {
+  const status = p.status ?? "unknown";
   return (
-    <span class="badge" style={{ background: color }}>
-      {p.status ?? "unknown"}
+    <span class={`badge status status-${STATUS_CLASSES.includes(status) ? status : "other"}`} data-testid="run-status" data-status={status} title={p.title}>
+      {status === "degraded" || status === "failed" ? "⚠ " : ""}
+      {status}
     </span>
   );
 }
+const STATUS_CLASSES = ["completed", "degraded", "failed", "stopped"];
 
 /** One action as a coloured chip; `phrase` shows the LLM's phrase ("move forward"). */
 export function ActionChip(p: { action: number | null; phrase?: boolean; dim?: boolean; outline?: boolean; title?: string }) {

@@ -3,7 +3,8 @@ import { useState } from "preact/hooks";
 import type { ExampleView, Page, RunDetail } from "../api";
 import { seg } from "../api";
 import { Confusion } from "../components/Confusion";
-import { ActionChip, Card, Empty, ErrorBox, Loading, Pager, VerdictBadge } from "../components/ui";
+import { RunOutcome } from "../components/RunOutcome";
+import { ActionChip, Card, Empty, ErrorBox, Loading, Pager, StatusBadge, VerdictBadge } from "../components/ui";
 import { date, pct, usd } from "../format";
 import { useApi } from "../hooks";
 import { href } from "../router";
@@ -59,10 +60,19 @@ export function ComparePage(p: { a: string; b: string }) {
           { id: p.a, info: ia, cls: "run-a" },
           { id: p.b, info: ib, cls: "run-b" },
         ].map((r) => (
-          <Card key={r.id} title={<span class={r.cls}>{r.id}</span>} testId={`compare-${r.cls}`}>
+          <Card
+            key={r.id}
+            title={
+              <>
+                <span class={r.cls}>{r.id}</span> <StatusBadge status={r.info.status ?? null} title={r.info.outcome_message} />
+              </>
+            }
+            testId={`compare-${r.cls}`}
+          >
             <div class="muted">
               {date(r.info.created_at)} · {pct(r.info.results?.accuracy)} accuracy · {usd(r.info.usage?.total?.cost_usd)}
             </div>
+            <RunOutcome info={r.info} />
             <ScoreStats results={r.info.results} />
           </Card>
         ))}

@@ -61,18 +61,34 @@ export function DatasetList() {
   );
 }
 
-/** Steps per category as one stacked bar, coloured by action. */
+/**
+ * Steps per category as one stacked bar, coloured by action, with a legend naming every category and
+ * its count (a small category's segment is too thin to hold its name).
+ */
 function CategoryBar(p: { counts: Record<string, number> }) {
   const entries = Object.entries(p.counts).sort((a, b) => Number(a[0]) - Number(b[0]));
   const total = entries.reduce((s, [, v]) => s + v, 0);
   if (total === 0) return <span class="muted">—</span>;
+  const name = (k: string) => categoryLabel(k).replace(/^\d+ /, "");
   return (
-    <div class="catbar" role="img" aria-label={entries.map(([k, v]) => `${categoryLabel(k)} ${v}`).join(", ")}>
-      {entries.map(([k, v]) => (
-        <span key={k} style={{ flexGrow: v, background: ACTION_COLORS[Number(k)] ?? "#888" }} title={`${categoryLabel(k)}: ${v.toLocaleString("en-US")} steps (${((100 * v) / total).toFixed(0)}%)`}>
-          {v / total >= 0.12 ? categoryLabel(k).split(" ")[1] : ""}
-        </span>
-      ))}
+    <div class="catbar-wrap">
+      <div class="catbar" role="img" aria-label={entries.map(([k, v]) => `${categoryLabel(k)} ${v}`).join(", ")}>
+        {entries.map(([k, v]) => (
+          <span key={k} style={{ flexGrow: v, background: ACTION_COLORS[Number(k)] ?? "#888" }} title={`${categoryLabel(k)}: ${v.toLocaleString("en-US")} steps (${((100 * v) / total).toFixed(0)}%)`}>
+            {v / total >= 0.12 ? name(k) : ""}
+          </span>
+        ))}
+      </div>
+      <div class="catbar-legend" data-testid="catbar-legend">
+        {entries
+          .filter(([, v]) => v > 0)
+          .map(([k, v]) => (
+            <span key={k} data-category={k} title={`${((100 * v) / total).toFixed(1)}% of the steps`}>
+              <span class="swatch" style={{ background: ACTION_COLORS[Number(k)] ?? "#888" }} />
+              {name(k)} <b>{int(v)}</b>
+            </span>
+          ))}
+      </div>
     </div>
   );
 }

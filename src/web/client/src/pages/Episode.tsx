@@ -1,4 +1,5 @@
 /** The episode player: the rendered grid and agent view step by step, the ground truth, the optimal set, the subgoal and the text encodings. */
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { EncodingsResponse, EpisodeDetail } from "../api";
 import { qs, seg } from "../api";
@@ -10,6 +11,24 @@ import { href, replaceQuery } from "../router";
 import { ENCODING_TYPES } from "../../../api-types";
 
 const DIRS = ["right (east)", "down (south)", "left (west)", "up (north)"];
+
+/** A grid row of the ascii (`We .. ^^`) or tuples (`(2, 5, 0) (1, 0, 0)`) encoding. */
+const GRID_ROW = /^(?:(?:\S\S )+\S\S|(?:\(\d+, \d+, \d+\) ?)+)$/;
+
+/** An encoding's text: prose lines wrap, grid rows never do (the 7×7 shape survives; a wide row scrolls). */
+function EncodingText(p: { text: string }) {
+  const lines = p.text.split("\n");
+  return (
+    <pre>
+      {lines.map((line, i) => (
+        <Fragment key={i}>
+          {GRID_ROW.test(line) ? <span class="grid-row">{line}</span> : line}
+          {i < lines.length - 1 ? "\n" : ""}
+        </Fragment>
+      ))}
+    </pre>
+  );
+}
 
 export function EpisodePlayer(p: { dataset: string; index: number; initialStep: number }) {
   const base = `/api/datasets/${seg(p.dataset)}/episodes/${p.index}`;
@@ -189,9 +208,9 @@ export function EpisodePlayer(p: { dataset: string; index: number; initialStep: 
         <div class={`encodings ${enc.data?.available ? "four" : "one"}`}>
           {enc.data?.available
             ? ENCODING_TYPES.map((t) => (
-                <div class="encoding" key={t} data-testid={`encoding-${t}`}>
+                <div class={`encoding encoding-${t}`} key={t} data-testid={`encoding-${t}`}>
                   <h3>{t}</h3>
-                  <pre>{enc.data!.encodings[t] ?? ""}</pre>
+                  <EncodingText text={enc.data!.encodings[t] ?? ""} />
                 </div>
               ))
             : enc.data && (

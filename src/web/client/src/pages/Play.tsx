@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { AgentAdvice, EnvListItem, PlayState, ServerInfo } from "../api";
 import { post } from "../api";
-import { ActionChip, Card, ErrorBox } from "../components/ui";
+import { ActionChip, Card, ErrorBox, OptimalSet } from "../components/ui";
 import { ACTION_PHRASES, actionName } from "../format";
 import { useApi, useKeys } from "../hooks";
 import { replaceQuery } from "../router";
@@ -95,10 +95,11 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
     }
   }
 
-  // The agent's hint at every step.
+  // The agent's hint at every step — and for the first state too when the server info (which names the
+  // agent) arrives after the session.
   useEffect(() => {
     if (state && agent && !done && !auto) void ask(state);
-  }, [state?.id, state?.step, auto]);
+  }, [state?.id, state?.step, auto, agent?.name]);
 
   // Autoplay: ask, act, repeat.
   useEffect(() => {
@@ -147,7 +148,7 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
       <div class="page-head">
         <div>
           <h1>Play</h1>
-          <div class="muted">Step an environment with the keyboard{agent ? ", with the agent's hint at every step, or let the agent play" : ""}.</div>
+          <div class="muted">Step an environment with the keyboard, with the expert's optimal actions{agent ? " and the agent's hint at every step, or let the agent play" : " at every step"}.</div>
         </div>
       </div>
       <Card>
@@ -219,6 +220,29 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
                 ))}
               </div>
             </Card>
+            <Card title="Expert" testId="expert-panel" class="expert">
+              {state.expert ? (
+                <>
+                  <div class="label">optimal actions</div>
+                  <div data-testid="expert-hint">
+                    <OptimalSet optimal={state.expert.optimal_actions} groundTruth={state.expert.action} exact={state.expert.optimal_exact} />
+                  </div>
+                  <dl class="facts">
+                    <dt>subgoal</dt>
+                    <dd data-testid="expert-subgoal">{state.expert.subgoal || "—"}</dd>
+                  </dl>
+                  <div class="agent-buttons">
+                    <button class="btn" disabled={done || auto} onClick={() => state.expert && void act(state.expert.action)} data-testid="take-expert">
+                      Take the expert's action
+                    </button>
+                  </div>
+                </>
+              ) : (
+                <span class="muted" data-testid="expert-hint">
+                  {done ? "the episode is over" : state.expert_error ? `the expert cannot plan here: ${state.expert_error}` : "—"}
+                </span>
+              )}
+            </Card>
             {agent && (
               <Card title="Agent" testId="agent-panel">
                 <div class="muted small">{agent.name}</div>
@@ -247,7 +271,7 @@ export function PlayPage(p: { info: ServerInfo | null; initialEnv: string | null
                   )}
                 </div>
                 <div class="agent-buttons">
-                  <button class="btn" disabled={!advice || advice.action === null || done || auto} onClick={() => advice?.action != null && void act(advice.action)}>
+                  <button class="btn" disabled={!advice || advice.action === null || done || auto} onClick={() => advice?.action != null && void act(advice.action)} data-testid="take-hint">
                     Take the hint
                   </button>
                   <button class={`btn ${auto ? "danger" : "primary"}`} disabled={done && !auto} onClick={() => setAuto(!auto)} data-testid="autoplay">

@@ -5,22 +5,33 @@ import type { ExampleView, Page, RunDetail, RunRow } from "../api";
 import { qs, seg } from "../api";
 import { BarChart } from "../components/Chart";
 import { Confusion } from "../components/Confusion";
+import { GepaLineage } from "../components/GepaLineage";
+import { RunOutcome } from "../components/RunOutcome";
 import { ActionChip, Card, Empty, ErrorBox, Loading, Pager, Stat, StatusBadge, VerdictBadge } from "../components/ui";
 import { ACTION_COLORS, VERDICT_COLORS, categoryLabel, date, int, pct, usd } from "../format";
 import { useApi } from "../hooks";
 import { href } from "../router";
 import type { Info, Scores, Usage } from "../runinfo";
+import { aiReasonableShare } from "../../../../pipeline/run-info";
 
 export function ScoreStats(p: { results: Scores | undefined }) {
   const r = p.results ?? {};
   const n = r.n ?? 0;
   const share = (k: number | undefined) => (k === undefined ? "—" : n ? `${pct(k / n, 0)} of ${n}` : "");
+  // Among the answers neither exact nor optimal (the ones the assessor judged), as the console report says.
+  const assessed = r.ai_reasonable === undefined ? null : aiReasonableShare({ n, exact: r.exact ?? 0, optimal_alternatives: r.optimal_alternatives ?? 0, ai_reasonable: r.ai_reasonable });
   return (
     <div class="stats" data-testid="score-stats">
       <Stat label="accuracy" value={pct(r.accuracy)} sub={`${int(n)} examples`} color="#7027c3" testId="stat-accuracy" />
       <Stat label="exact" value={int(r.exact)} sub={share(r.exact)} color={VERDICT_COLORS.exact} />
       <Stat label="optimal alternatives" value={int(r.optimal_alternatives)} sub={share(r.optimal_alternatives)} color={VERDICT_COLORS.optimal} />
-      <Stat label="AI-assessed reasonable" value={int(r.ai_reasonable)} sub={share(r.ai_reasonable)} color={VERDICT_COLORS.reasonable} />
+      <Stat
+        label="AI-assessed reasonable"
+        value={int(r.ai_reasonable)}
+        sub={assessed ? `${pct(assessed.rate, 0)} of the ${assessed.of} not exact or optimal` : "—"}
+        color={VERDICT_COLORS.reasonable}
+        testId="stat-ai-reasonable"
+      />
       <Stat label="wrong" value={int(r.wrong)} sub={share(r.wrong)} color={VERDICT_COLORS.wrong} />
       <Stat label="errors" value={int(r.errors)} sub={share(r.errors)} color={VERDICT_COLORS.error} />
     </div>
@@ -36,7 +47,7 @@ export function configFacts(info: Info): [string, string][] {
     ["hint", c.hint_type ?? "—"],
     ["encoding", `${c.encoding_type ?? "—"} · ${c.view ?? "—"} view`],
     ["metric", c.metric ?? "—"],
-    ["optimizer", `MIPROv2 ${c.auto ?? ""} · ${c.max_bootstrapped_demos ?? "?"} bootstrapped + ${c.max_labeled_demos ?? "?"} labeled demos`],
+    ["optimizer", info.optimization?.optimizer === "GEPA" ? `GEPA ${c.auto ?? ""} · reflective, on the grid's feedback` : `MIPROv2 ${c.auto ?? ""} · ${c.max_bootstrapped_demos ?? "?"} bootstrapped + ${c.max_labeled_demos ?? "?"} labeled demos`],
     ["samples", `${c.samples_per_category ?? "—"} per category · seed ${c.seed ?? "—"}`],
     ["dataset", info.dataset?.path ?? c.dataset_path ?? "—"],
     ["splits", info.dataset?.splits ? `train ${info.dataset.splits.train} · val ${info.dataset.splits.val} · test ${info.dataset.splits.test}` : "—"],
@@ -78,7 +89,16 @@ export function UsageTable(p: { usage: Info["usage"] }) {
     <tr key={name} class={cls} data-role={name}>
       <td>
         <div class="strong">{name}</div>
-        {cls !== "total" && <div class="models">{(u?.models ?? []).filter((m, i, a) => a.indexOf(m) === i).join(", ") || "—"}</div>}
+        {cls !== "total" && (
+          <div class="models">
+            {(u?.models ?? []).filter((m, i, a) => a.indexOf(m) === i).map((m) => (
+              <span key={m} class="model-id" title={m}>
+                {m}
+              </span>
+            ))}
+            {(u?.models ?? []).length === 0 && "—"}
+          </div>
+        )}
       </td>
       <td class="num">{int(u?.calls)}</td>
       <td class="num">{int(u?.cached_calls)}</td>
@@ -292,7 +312,7 @@ export function RunPage(p: { id: string }) {
             <a href={href("runs")}>Runs</a> /
           </div>
           <h1>
-            {info.model_name ?? data.id} <StatusBadge status={info.status ?? null} />
+            {info.model_name ?? data.id} <StatusBadge status={info.status ?? null} title={info.outcome_message} />
           </h1>
           <div class="muted">
             {date(info.created_at)} · {info.config?.student_model ?? "?"} taught by {info.config?.teacher_model ?? "?"}
@@ -323,6 +343,7 @@ export function RunPage(p: { id: string }) {
           </select>
         </div>
       </div>
+      <RunOutcome info={info} />
       <ScoreStats results={info.results} />
       <div class="grid2">
         <Card title="Accuracy per category">
@@ -357,6 +378,11 @@ export function RunPage(p: { id: string }) {
       <Card title="Optimized program">
         <Program program={info.program} />
       </Card>
+      {info.optimization?.gepa && (
+        <Card title="GEPA candidates (lineage, Pareto front)" testId="gepa-card">
+          <GepaLineage lineage={info.optimization.gepa} />
+        </Card>
+      )}
       <Examples id={p.id} detail={data} />
     </div>
   );

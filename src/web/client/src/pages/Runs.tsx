@@ -3,7 +3,8 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { Page, RunRow, RunSortKey } from "../api";
 import { qs } from "../api";
-import { Card, Empty, ErrorBox, Loading, Pager } from "../components/ui";
+import { Card, Empty, ErrorBox, Loading, Pager, StatusBadge } from "../components/ui";
+import { aiReasonableShare } from "../../../../pipeline/run-info";
 import { date, int, pct, usd } from "../format";
 import { useApi } from "../hooks";
 import { href } from "../router";
@@ -18,13 +19,31 @@ interface Col {
   title?: string;
 }
 
-/** A model id that may wrap after its '/' and ':' (provider/name:tag), never mid-word. */
+/** A model id on one line (never wrapped mid-id); cut with an ellipsis when long, the full id in the tooltip. */
 const modelId = (s: string | null) =>
-  s === null ? "—" : s.split(/(?<=[/:])/).map((part, i) => (i === 0 ? part : [<wbr key={i} />, part]));
+  s === null ? (
+    "—"
+  ) : (
+    <span class="model-id" title={s}>
+      {s}
+    </span>
+  );
 
 const share = (k: number | null, n: number | null) => (k === null ? "—" : n ? `${k} (${pct(k / n, 0)})` : String(k));
 
+/** The AI-assessed count and its share of the answers neither exact nor optimal (as the console report). */
+function assessedShare(r: RunRow) {
+  if (r.ai_reasonable === null || r.n === null) return "—";
+  const s = aiReasonableShare({ n: r.n, exact: r.exact ?? 0, optimal_alternatives: r.optimal_alternatives ?? 0, ai_reasonable: r.ai_reasonable });
+  return s.of ? `${s.count}/${s.of} (${pct(s.rate, 0)})` : String(s.count);
+}
+
 const COLUMNS: Col[] = [
+  {
+    key: "status",
+    label: "status",
+    cell: (r) => <StatusBadge status={r.status} title={[r.outcome_message, r.failed_calls ? `${r.failed_calls} failed LM calls` : null].filter(Boolean).join(" · ") || undefined} />,
+  },
   { key: "created_at", label: "date", cell: (r) => date(r.created_at) },
   {
     key: "model_name",
@@ -41,7 +60,8 @@ const COLUMNS: Col[] = [
   { key: "student", label: "student", cell: (r) => modelId(r.student) },
   { key: "teacher", label: "teacher", cell: (r) => modelId(r.teacher) },
   { key: "hint", label: "hint", cell: (r) => r.hint ?? "—" },
-  { key: "encoding", label: "encoding", cell: (r) => (r.encoding ? `${r.encoding}${r.view ? ` · ${r.view}` : ""}` : "—") },
+  // The view only when it is not the default agent view, to keep the column narrow.
+  { key: "encoding", label: "encoding", cell: (r) => (r.encoding ? `${r.encoding}${r.view && r.view !== "agent" ? ` · ${r.view} view` : ""}` : "—"), title: "the text encoding (and the view, when the full grid)" },
   {
     key: "accuracy",
     label: "accuracy",
@@ -55,7 +75,7 @@ const COLUMNS: Col[] = [
   },
   { key: "exact", label: "exact", num: true, cell: (r) => share(r.exact, r.n), title: "predictions equal to the ground-truth action" },
   { key: "optimal_alternatives", label: "optimal alt.", num: true, cell: (r) => share(r.optimal_alternatives, r.n), title: "another action of the optimal set" },
-  { key: "ai_reasonable", label: "AI-assessed", num: true, cell: (r) => share(r.ai_reasonable, r.n), title: "wrong but judged reasonable by the assessor (0.5)" },
+  { key: "ai_reasonable", label: "AI\u2011assessed", num: true, cell: assessedShare, title: "judged reasonable by the assessor (0.5), of the answers neither exact nor optimal" },
   { key: "calls", label: "calls", num: true, cell: (r) => int(r.calls) },
   { key: "cost_usd", label: "cost", num: true, cell: (r) => usd(r.cost_usd) },
 ];
@@ -86,7 +106,7 @@ export function RunList() {
         <div class="filters">
           <input
             type="search"
-            placeholder="filter: model, hint, encoding…"
+            placeholder="filter: model, status, hint, encoding…"
             value={q}
             onInput={(e) => {
               setQ((e.target as HTMLInputElement).value);
@@ -124,7 +144,7 @@ export function RunList() {
               </thead>
               <tbody>
                 {data.items.map((r) => (
-                  <tr key={r.id} data-run={r.id}>
+                  <tr key={r.id} data-run={r.id} data-status={r.status ?? "unknown"} class={`status-${r.status ?? "unknown"}`}>
                     <td class="pick">
                       <input type="checkbox" checked={picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`pick ${r.id} to compare`} />
                     </td>

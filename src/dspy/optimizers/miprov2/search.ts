@@ -1,7 +1,6 @@
 /**
  * MIPROv2's step 3 — the search over (instruction, demo set) per predictor — as one loop shared by a
- * real run and by the dry run's simulation, plus the RNG draws of steps 1 and 2 that decide where the
- * search starts.
+ * real run and by the dry run's simulation (./estimate.ts).
  *
  * The loop is DSPy's `_optimize_prompt_parameters`: the default program is scored on the whole
  * valset (trial 1); each trial asks the TPE sampler for a combination, scores it on a fresh random
@@ -9,50 +8,53 @@
  * the second-to-last — the untried combination with the best mean minibatch score is scored on the
  * whole valset, taking a trial number of its own. Scores of (combination, example) pairs are
  * memoised; a step only runs the examples not scored yet.
- *
- * Every draw of the shared RNG before the search depends only on the seed and the data sizes, never
- * on an LM reply. So the dry run replays them exactly, and its simulated search draws the very
- * minibatches and startup combinations the real run will draw; only what depends on scores (TPE's
- * later choices, which combination gets fully evaluated) is averaged over synthetic score worlds.
  */
-import { pyRound } from "../pycompat.js";
-import type { MIPROv2Checkpoint, MIPROv2Settings, MIPROv2Trial } from "./miprov2.js";
-import { PyRandom, stableHash32 } from "./py-random.js";
-import { type CategoricalSpace, TPESampler, type TPETrial } from "./tpe.js";
+import { pyRound } from "../../pycompat.js";
+import type { PyRandom } from "../py-random.js";
+import { type CategoricalSpace, TPESampler, type TPESamplerState, type TPETrial } from "../tpe.js";
+import type { MIPROv2Settings } from "./settings.js";
 
 export type Params = Record<string, number>;
-export type SearchState = MIPROv2Checkpoint["search"];
 
-/** The tips' keys in DSPy's order (the proposer draws one per proposal). */
-export const TIP_KEYS = ["none", "creative", "simple", "description", "high_stakes", "persona"] as const;
-
-// ---- the RNG draws of steps 1 and 2 ----------------------------------------------------------------
-
-/** DSPy's `create_minibatch(valset, valSize, rng)` under `auto`: the positions kept (a permutation even when all are). */
-export function drawValsetSubsample(rng: PyRandom, n: number, valSize: number): number[] {
-  return rng.sampleIndices(n, Math.min(valSize, n));
+/** One scored trial of the search: its number, kind, parameters, score and cost. */
+export interface MIPROv2Trial {
+  /** DSPy's trial number: 1 is the default program; full evaluations take a number too. */
+  number: number;
+  kind: "baseline" | "minibatch" | "full";
+  /** `{"0_predictor_instruction": i, "0_predictor_demos": j, …}`; null for the default program. */
+  params: Record<string, number> | null;
+  score: number;
+  /** Examples the score is over. */
+  batchSize: number;
+  /** Program runs made (the rest were reused). */
+  runs: number;
+  /** LM calls made. */
+  calls: number;
+  /** The evaluation crashed (scored 0, as DSPy does). */
+  failed?: boolean;
 }
 
-/** A shuffled demo set: shuffles `trainset` in place and draws the number of bootstrapped demos. */
-export function drawShuffledDemoSet<T>(rng: PyRandom, trainset: T[], maxBootstrappedDemos: number): number {
-  rng.shuffle(trainset);
-  // DSPy calls randint(1, max) even when max is 0, and crashes (stanfordnlp/dspy#9938).
-  return maxBootstrappedDemos >= 1 ? rng.randint(1, maxBootstrappedDemos) : 0;
+/** The search's state, as a checkpoint keeps it. */
+export interface SearchState {
+  baselineDone: boolean;
+  /** Optuna's next trial number. */
+  nextNumber: number;
+  objectiveDone: number;
+  pendingFullEval: boolean;
+  trials: MIPROv2Trial[];
+  tpe: TPESamplerState;
+  /** `memo[combination][valset position]` = score. */
+  memo: Record<string, Record<string, number>>;
+  fullyEvaluated: Record<string, number>;
+  best: { score: number; params: Record<string, number> | null; trial: number } | null;
 }
 
-/** Which demo-set kind index k (0…N−1) is: DSPy's seeds −3 (none), −2 (labeled), −1 (unshuffled), else shuffled. */
-export function demoSetKind(k: number, maxLabeledDemos: number): "none" | "labeled" | "unshuffled" | "shuffled" {
-  const seed = k - 3;
-  if (seed === -3) return "none";
-  if (seed === -2 && maxLabeledDemos > 0) return "labeled";
-  if (seed === -1) return "unshuffled";
-  return "shuffled";
-}
-
-/** One proposal's tip key (when tips are on) and rollout id. */
-export function drawProposal(rng: PyRandom, tipAware: boolean): { tipKey: string | null; rolloutId: number } {
-  const tipKey = tipAware ? rng.choice(TIP_KEYS) : null;
-  return { tipKey, rolloutId: rng.randint(0, 10 ** 9) };
+/**
+ * Trials in all, the baseline included: DSPy's `adjusted_num_trials` with minibatches; without,
+ * the trials plus the baseline (DSPy logs "Trial 11 / 10" there).
+ */
+export function totalTrialNumbers(s: MIPROv2Settings): number {
+  return s.minibatch ? s.adjustedNumTrials : s.numTrials + 1;
 }
 
 // ---- the loop ----------------------------------------------------------------------------------------
@@ -139,6 +141,7 @@ function* searchSteps(ctx: SearchContext): Steps<void> {
   const { settings: s, S } = ctx;
   const all = Array.from({ length: s.valsetSize }, (_, i) => i);
   const zeros = Object.fromEntries(Object.keys(ctx.space).map((k) => [k, 0]));
+  const total = totalTrialNumbers(s);
 
   if (!S.baselineDone) {
     ctx.checkStop();
@@ -150,7 +153,7 @@ function* searchSteps(ctx: SearchContext): Steps<void> {
     S.best = { score: r.score, params: null, trial: 1 };
     S.nextNumber = 1;
     S.baselineDone = true;
-    ctx.afterStep(trial, `Trial 1 / ${s.adjustedNumTrials}: default program scores ${r.score} on the full valset`);
+    ctx.afterStep(trial, `Trial 1 / ${total}: default program scores ${r.score} on the full valset`);
   }
 
   for (;;) {
@@ -159,7 +162,7 @@ function* searchSteps(ctx: SearchContext): Steps<void> {
       const trial = yield* fullEvaluation(ctx, all);
       S.pendingFullEval = false;
       if (trial) {
-        ctx.afterStep(trial, `Trial ${trial.number} / ${s.adjustedNumTrials}: full evaluation scores ${trial.score} with ${JSON.stringify(trial.params)} (${trial.runs} runs); best ${S.best!.score}`);
+        ctx.afterStep(trial, `Trial ${trial.number} / ${total}: full evaluation scores ${trial.score} with ${JSON.stringify(trial.params)} (${trial.runs} runs); best ${S.best!.score}`);
       } else {
         ctx.log("Every combination tried so far is already fully evaluated; skipping this full evaluation.");
       }
@@ -187,7 +190,7 @@ function* searchSteps(ctx: SearchContext): Steps<void> {
     if (s.minibatch && (trialNum % (s.minibatchFullEvalSteps + 1) === 0 || trialNum === s.adjustedNumTrials - 1)) S.pendingFullEval = true;
     ctx.afterStep(
       trial,
-      `Trial ${trialNum} / ${s.adjustedNumTrials}: score ${r.score} on ${kind === "full" ? "the full valset" : `a minibatch of ${indices.length}`} with ${JSON.stringify(params)} (${r.runs} runs, ${r.calls} calls); best full score ${S.best!.score}`,
+      `Trial ${trialNum} / ${total}: score ${r.score} on ${kind === "full" ? "the full valset" : `a minibatch of ${indices.length}`} with ${JSON.stringify(params)} (${r.runs} runs, ${r.calls} calls); best full score ${S.best!.score}`,
     );
   }
 }
@@ -221,67 +224,4 @@ function* fullEvaluation(ctx: SearchContext, all: number[]): Steps<MIPROv2Trial 
 /** An empty search state. */
 export function emptySearchState(tpe: TPESampler): SearchState {
   return { baselineDone: false, nextNumber: 0, objectiveDone: 0, pendingFullEval: false, trials: [], tpe: tpe.getState(), memo: {}, fullyEvaluated: {}, best: null };
-}
-
-// ---- the dry run's simulation ------------------------------------------------------------------------
-
-/**
- * Program runs of the search, averaged over `worlds` synthetic score worlds: each parameter choice
- * gets a random effect, a combination's accuracy is the logistic of their sum, and each
- * (combination, example) outcome is a fixed coin. The loop, the sampler, the RNG (from `rng`, the
- * state the real run will have) and the memo are the real ones.
- */
-export function simulateSearchRuns(
-  settings: MIPROv2Settings,
-  space: CategoricalSpace,
-  rng: PyRandom,
-  options: { nStartupTrials: number; reuse: boolean; defaultIsCombo0: boolean; worlds?: number },
-): { baseline: number; minibatch: number; full: number; fullEvaluations: number } {
-  const worlds = options.worlds ?? 12;
-  const totals = { baseline: 0, minibatch: 0, full: 0, fullEvaluations: 0 };
-  const names = Object.keys(space);
-  for (let w = 0; w < worlds; w++) {
-    const world = new PyRandom(settings.seed * 7919 + w + 1);
-    const effects = names.map((n) => Array.from({ length: space[n]! }, () => (world.random() - 0.5) * 4));
-    const accuracy = (params: Params | null) => {
-      const x = names.reduce((sum, n, p) => sum + effects[p]![params ? params[n]! : 0]!, 0);
-      return 1 / (1 + Math.exp(-x));
-    };
-    const tpe = new TPESampler({ seed: settings.seed, nStartupTrials: options.nStartupTrials });
-    const S = emptySearchState(tpe);
-    const zeros = Object.fromEntries(names.map((k) => [k, 0]));
-    const ctx: SearchContext = {
-      settings,
-      space,
-      S,
-      tpe,
-      rng: PyRandom.fromState(rng.getState()),
-      reuse: options.reuse,
-      defaultKey: options.defaultIsCombo0 ? comboKey(space, zeros) : "default",
-      fits: () => true,
-      afterStep: (trial) => {
-        if (trial.kind === "baseline") totals.baseline += trial.runs;
-        else if (trial.kind === "minibatch" || settings.minibatch === false) totals.minibatch += trial.runs;
-        else {
-          totals.full += trial.runs;
-          totals.fullEvaluations++;
-        }
-      },
-      checkStop: () => {},
-      budgetExceeded: () => new Error("unreachable"),
-      log: () => {},
-    };
-    runSearchSync(ctx, ({ params, indices }) => {
-      const q = accuracy(params);
-      const key = params ? comboKey(space, params) : "default";
-      const scores = new Map(indices.map((i) => [i, stableHash32(`${w}|${key}|${i}`) / 4294967296 < q ? 1 : 0]));
-      return { scores, errors: new Set<number>(), calls: indices.length };
-    });
-  }
-  return {
-    baseline: totals.baseline / worlds,
-    minibatch: totals.minibatch / worlds,
-    full: totals.full / worlds,
-    fullEvaluations: totals.fullEvaluations / worlds,
-  };
 }
