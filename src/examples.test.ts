@@ -10,18 +10,18 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LLMTestServer } from "./testing/llm-test-server.js";
 import { dspyReply } from "./pipeline/test-support.js";
 import { MinigridAgent, lm } from "./index.js";
+import { tempDir } from "./testing/temp-dir.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const examplesOut = join(repo, "dist", "examples");
-const root = mkdtempSync(join(tmpdir(), "gridtune-examples-"));
+const root = tempDir("examples");
 let server: LLMTestServer;
 
 interface Run {
@@ -34,7 +34,8 @@ interface Run {
 function runExample(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   const child = spawn(process.execPath, [join(examplesOut, `${name}.js`), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0", ...env },
+    // TMPDIR: the examples' own scratch directories land in this suite's, which is removed afterwards.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: root, GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_RETRY_BASE_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,8 +1,7 @@
 /** The package entry point: the names the library API promises, the renamed clashes, and `collect`. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as gridtune from "./index.js";
 import { evaluate as dspyEvaluate } from "./dspy/evaluate.js";
@@ -10,6 +9,7 @@ import { evaluate as pipelineEvaluate } from "./pipeline/evaluate-model.js";
 import { toExample as dspyToExample } from "./dspy/example.js";
 import { toExample as pipelineToExample } from "./pipeline/data.js";
 import type { ProgressEvent } from "./util/progress.js";
+import { tempDir } from "./testing/temp-dir.js";
 
 test("the entry point exports what the library API promises", () => {
   const promised = [
@@ -50,8 +50,8 @@ test("configureLM has the original tool's defaults", () => {
   assert.equal(gridtune.lm("groq/llama-3.3-70b-versatile", opts).provider, "groq");
 });
 
-test("collect: progress per episode, and a signal stops it with nothing left behind", async () => {
-  const root = mkdtempSync(join(tmpdir(), "gridtune-collect-"));
+test("collect: progress per episode, and a signal stops it with nothing left behind", async (t) => {
+  const root = tempDir("collect", t);
   const events: ProgressEvent[] = [];
   const r = await gridtune.collect({ envIds: ["MiniGrid-Empty-5x5-v0"], seeds: [0, 1], episodes: 2, out: join(root, "a") }, { progress: (e) => events.push(e) });
   assert.equal(r.manifest.counts.episodes, 4);

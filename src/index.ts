@@ -115,6 +115,8 @@ export {
   type SvgOptions,
   type RenderView,
   type AnsiOptions,
+  type CellGlyphs,
+  PPRINT_GLYPHS,
   type ImageFormat,
   type ImageFileOptions,
 } from "./minigrid/render/index.js";
@@ -151,7 +153,7 @@ export { sampleDataset, splitByEpisode, categoryOf, episodeKey, toExample as ste
 
 // ───────────────────────────── 4. Encodings ─────────────────────────────
 
-export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
+export { encode, decodeAscii, decodeTuples, ASCII_LEGEND, ASCII_GLYPHS, EncodingError, type EncodeOptions, type Encodable, type EncodingInput, type StepState, type EncodingView } from "./encoding/index.js";
 export { babyaiTextDescriptions, babyaiTextObservation } from "./encoding/balrog.js";
 export type { DecodedAscii } from "./encoding/ascii.js";
 export type { DecodedTuples } from "./encoding/tuples.js";
@@ -302,7 +304,7 @@ export { evaluateExamples, summarize, report as buildEvaluationReport, type Eval
 // ───────────────────────────── 9. Pipeline ─────────────────────────────
 
 export { finetune, gridtuneVersion, modelName, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./pipeline/finetune.js";
-export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./pipeline/evaluate-model.js";
+export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult, type OfflineSelection } from "./pipeline/evaluate-model.js";
 export { runBatch, type BatchResult, type BatchRunResult } from "./pipeline/batch.js";
 export { previousSteps } from "./pipeline/history-data.js";
 export {

@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeLM } from "../dspy/index.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { MinigridAgent, parseAction, subgoalCategory, normalizeSubgoal, observationText, stepFromEnv } from "./index.js";
 import { HintWrapper, rollout, NO_ACTION_HINT } from "../rl/index.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gridtune-agent-"));
+const dir = tempDir("agent");
 
 test("parseAction reads phrases, names, indices and noise; null when none or several", () => {
   assert.equal(parseAction("turn left"), 0);
@@ -125,4 +125,32 @@ test("rollout: success rate, steps against the expert's optimum, invalid answers
   const r2 = await rollout(lost, { envId: "MiniGrid-Empty-5x5-v0", episodes: 1, seed: 0 });
   assert.equal(r2.success_rate, 0);
   assert.equal(r2.invalid_actions, r2.episodes[0]!.steps); // every answer invalid: "done" each step until truncation
+});
+
+test("a corrupted saved agent: the error names the file and the key that is wrong, not a TypeError", async () => {
+  const good = new MinigridAgent();
+  const path = join(dir, "good.json");
+  good.save(path);
+  const state = JSON.parse(readFileSync(path, "utf8"));
+  const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ["demos a string", (s) => (s["act.predict"].demos = "oops"), /act\.predict\.demos is a string, expected a list of demo objects/],
+    ["a null demo", (s) => (s["act.predict"].demos = [null]), /act\.predict\.demos\[0\] is null, expected an object/],
+    ["fields null", (s) => (s["act.predict"].signature.fields = null), /act\.predict\.signature\.fields is null, expected a list/],
+    ["a field a number", (s) => (s["act.predict"].signature.fields = [7]), /act\.predict\.signature\.fields\[0\] is a number, expected an object/],
+    ["no signature", (s) => (s["act.predict"].signature = null), /act\.predict\.signature is null, expected an object/],
+    ["lm a number", (s) => (s["act.predict"].lm = 3), /act\.predict\.lm is a number, expected an object or null/],
+    ["instructions a list", (s) => (s["act.predict"].signature.instructions = ["x"]), /act\.predict\.signature\.instructions is a list, expected a string/],
+  ];
+  for (const [name, corrupt, message] of cases) {
+    const bad = structuredClone(state);
+    corrupt(bad);
+    const file = join(dir, `corrupt-${name.replace(/ /g, "-")}.json`);
+    writeFileSync(file, JSON.stringify(bad));
+    await assert.rejects(MinigridAgent.load(file), (e: Error) => {
+      assert.ok(e.message.startsWith(`${file}: cannot load the agent: `), `${name}: ${e.message}`);
+      assert.match(e.message, message, name);
+      assert.doesNotMatch(e.message, /Cannot read properties|is not a function/);
+      return true;
+    });
+  }
 });

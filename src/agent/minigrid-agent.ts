@@ -1,7 +1,7 @@
 /**
  * MinigridAgent: the trained LLM agent. One ChainOfThought predictor named `act` (state path
  * `act.predict`), input `observation`, output `primitive_action` (one of the seven action phrases) or
- * `subgoal`, so `(await agent.forward({observation})).primitive_action` reads as in the original tool.
+ * `subgoal`: `(await agent.forward({observation})).get("primitive_action")`.
  *
  * ```ts
  * const agent = await MinigridAgent.load("saved_llm_models/finetuned_….json");   // LM from the file
@@ -13,7 +13,7 @@
  * settings in `metadata.gridtune` (hint type, encoding, view, models), which Python ignores.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { ChainOfThought, Module, DEPENDENCY_VERSIONS, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
+import { ChainOfThought, Module, DEPENDENCY_VERSIONS, checkPredictorState, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
 import type { LM } from "../lm/types.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -165,6 +165,11 @@ export class MinigridAgent extends Module {
     const info = readSiblingInfo(path);
     const predState = (raw["act.predict"] ?? raw["predict.predict"]) as { signature?: { fields?: { prefix?: string }[] }; lm?: LMState | null } | undefined;
     if (!predState) throw new UserError(`${path} has no 'act.predict' predictor state; is it a MinigridAgent saved by gridtune finetune?`);
+    try {
+      checkPredictorState(predState, raw["act.predict"] !== undefined ? "act.predict" : "predict.predict");
+    } catch (e) {
+      throw new UserError(`${path}: cannot load the agent: ${(e as Error).message}`);
+    }
     const prefixes = (predState.signature?.fields ?? []).map((f) => f.prefix ?? "");
     const hintType: HintType = meta.hint_type ?? info?.hint_type ?? (prefixes.some((p) => /^Subgoal/i.test(p)) ? "subgoal" : "action");
     const savedHistory = typeof meta.history === "number" ? meta.history : prefixes.some((p) => /^History/i.test(p)) ? 1 : 0;

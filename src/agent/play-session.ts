@@ -12,7 +12,7 @@
  *     session.saveImage("now.png");
  */
 import { dirname } from "node:path";
-import { mkdirSync } from "node:fs";
+import { makeDirectory } from "../util/make-dir.js";
 import { Expert, type ExpertOptions } from "../expert/expert.js";
 import type { ExpertDecision } from "../expert/model.js";
 import type { LMRole } from "../lm/types.js";
@@ -29,6 +29,7 @@ import type { AgentAdvice, MinigridAgent } from "./minigrid-agent.js";
 import { observationText, observationTextSync, stepFromEnv } from "./observation.js";
 import { AgentMemory } from "./history.js";
 import { ACTION_PHRASES } from "../minigrid/constants.js";
+import { ASCII_GLYPHS } from "../encoding/ascii.js";
 
 /** Options of {@link PlaySession}: the env, the seed, the agent (optional) and how observations are shown. */
 export interface PlaySessionOptions {
@@ -274,9 +275,12 @@ export class PlaySession {
     return observationText(stepFromEnv(this.env), encoding, view);
   }
 
-  /** The grid as terminal text (`renderAnsi`), coloured or plain. */
+  /**
+   * The grid as terminal text (`renderAnsi`), coloured or plain, in the `ascii` encoding's cell tokens
+   * (`We` grey wall, `Ky` yellow key, `vv` the agent facing down), as the agent reads them.
+   */
   ansi(options: AnsiOptions = { color: false }): string {
-    return renderAnsi(this.env, options);
+    return renderAnsi(this.env, { glyphs: ASCII_GLYPHS, ...options });
   }
 
   /** The current frame as RGB pixels: the full world (default, cells in view highlighted) or the agent's view. */
@@ -299,7 +303,7 @@ export class PlaySession {
   saveImage(path: string, options: ImageFileOptions = {}): string {
     const format = imageFormatOf(path);
     if (!format) throw new UserError(`${path}: the image file must end in .png or .svg`);
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     writeFileAtomic(path, renderImageFile(this.env, format, { tileSize: 32, highlight: true, ...options }));
     return path;
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The conformance runner: `npm run conformance -- <suite> <fixture-file>`.
+ * The conformance runner: `npm run conformance -- <suite> <fixture-file>` (`.json` or `.json.gz`;
+ * the recorded fixtures are in fixtures/, see fixtures/README.md).
  * Suites: minigrid, babyai (recorded Python Minigrid episodes), dspy (recorded DSPy ChatAdapter cases).
  * Prints every failure, then one line `N passed, M failed`.
  */

@@ -4,6 +4,14 @@ import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";
 import { formatCliError } from "./format-error.js";
 
+// A reader that stops early (`gridtune play | head`) closes the pipe: end quietly, as other CLIs do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") process.exit(0);
+    throw e;
+  });
+}
+
 const program = new Command();
 program
   .name("gridtune")

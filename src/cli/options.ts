@@ -27,3 +27,26 @@ export function parseActionList(flag: string) {
     });
   };
 }
+
+const WRITE_FAILURES: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOENT: "files cannot be created there",
+  ENOTDIR: "a parent path is a file, not a directory",
+  EEXIST: "a parent path is a file, not a directory",
+  EISDIR: "it is a directory",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+};
+
+/**
+ * A file-system error met while writing the output a flag names, as an error naming the flag and
+ * the path (or the error itself when it is not one of those).
+ */
+export function outputWriteError(flag: string, path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const why = code ? WRITE_FAILURES[code] : undefined;
+  if (!why) return e;
+  return new UserError(`${flag} ${path}: cannot write there: ${why} (${(e as Error).message})`);
+}

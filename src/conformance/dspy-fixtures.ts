@@ -9,7 +9,7 @@
  *   gridtune and dump back unchanged, survive a save/load round trip through a file, and be what
  *   gridtune itself writes for the same program built in code.
  *
- * Run: `node dist/src/cli/conformance.js dspy ../shared/fixtures/dspy/chat_adapter.json`.
+ * Run: `npm run conformance -- dspy fixtures/dspy/chat_adapter.json`.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,87 +1,19 @@
 /**
- * Replays reference episodes recorded from Python Minigrid (shared/fixtures/minigrid) and reports
+ * Replays reference episodes recorded from Python Minigrid (fixtures/minigrid) and reports
  * every field that differs, grouped per episode. Used by `npm run conformance -- minigrid|babyai`.
  */
-import { readFileSync } from "node:fs";
 import { makeEnv } from "../minigrid/registry.js";
 import type { MiniGridEnv, Observation } from "../minigrid/minigrid-env.js";
+import { digits, type FixtureEpisode, type FixtureRng } from "../testing/reference-fixtures.js";
 
-export interface FixtureRng {
-  draws: number;
-  has_uint32: number;
-  uinteger: number;
-  state: string;
-}
+export type { FixtureBot, FixtureEpisode, FixtureFile, FixtureRng, FixtureStep } from "../testing/reference-fixtures.js";
+export { digits, loadFixtureFile } from "../testing/reference-fixtures.js";
 
-export interface FixtureStep {
-  action: number;
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  agent_pos: [number, number];
-  agent_dir: number;
-  carrying: [string, string] | null;
-  image: string;
-  mission?: string;
-}
-
-export interface FixtureEpisode {
-  env_id: string;
-  seed: number;
-  mission: string;
-  width: number;
-  height: number;
-  max_steps: number;
-  agent_view_size: number;
-  see_through_walls: boolean;
-  agent_pos: [number, number];
-  agent_dir: number;
-  carrying: [string, string] | null;
-  grid: string;
-  image: string;
-  rng_after_reset: FixtureRng;
-  steps: FixtureStep[];
-  end: string;
-  final_grid: string;
-  rng_final: FixtureRng;
-  bot?: FixtureBot | null;
-}
-
-export interface FixtureBot {
-  actions: string;
-  steps: number;
-  terminated: boolean;
-  truncated: boolean;
-  reward: number;
-  success: boolean;
-  error: string | null;
-  known_unsupported?: boolean;
-}
-
-export interface FixtureFile {
-  format: string;
-  suite: string;
-  episodes: FixtureEpisode[];
-}
-
+/** The outcome of replaying one episode: every field that differed. */
 export interface EpisodeCheck {
   envId: string;
   seed: number;
   failures: string[];
-}
-
-export function loadFixtureFile(path: string): FixtureFile {
-  const data = JSON.parse(readFileSync(path, "utf8")) as FixtureFile;
-  if (data.format !== "minigrid-reference-fixtures/1" || !Array.isArray(data.episodes)) {
-    throw new Error(`${path}: not a minigrid-reference-fixtures/1 file`);
-  }
-  return data;
-}
-
-export function digits(a: ArrayLike<number>): string {
-  let s = "";
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s;
 }
 
 function carried(env: MiniGridEnv): [string, string] | null {

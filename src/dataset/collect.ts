@@ -11,6 +11,7 @@
  * checks its AbortSignal between steps, so a timer or Ctrl-C can cancel it.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { makeDirectory } from "../util/make-dir.js";
 import { basename, dirname, join, resolve } from "node:path";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { makeEnv } from "../minigrid/registry.js";
@@ -197,7 +198,7 @@ function* collectSteps(opts: CollectOptions): Generator<void, CollectResult, voi
   // Make every env up front: a bad id or option fails before anything is written.
   const envs = opts.envIds.map((id) => makeEnv(id, opts.maxSteps != null ? { maxSteps: opts.maxSteps } : {}));
 
-  mkdirSync(dirname(out), { recursive: true });
+  makeDirectory(dirname(out));
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
   mkdirSync(tmp);
   const steps = new LineWriter(join(tmp, STEPS_FILE));

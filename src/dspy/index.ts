@@ -71,6 +71,7 @@ export {
   UNSAFE_LM_STATE_KEYS,
   dumpLMState,
   sanitizeLMState,
+  checkPredictorState,
   readStateFile,
   writeStateFile,
 } from "./state.js";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedPath } from "../testing/paths.js";
+import { fixturePath } from "../testing/paths.js";
 import { ChainOfThought } from "./chain-of-thought.js";
 import { Example, type Prediction } from "./example.js";
 import { type CallOptions, type Inputs, Module, type TraceEntry } from "./module.js";
@@ -127,7 +127,7 @@ test("save writes DSPy's JSON (paths, predictor state, metadata) and load restor
 });
 
 test("DSPy's own saved state (the fixture) loads and dumps back unchanged", () => {
-  const fixture = JSON.parse(readFileSync(sharedPath("fixtures/dspy/chat_adapter.json"), "utf8")).saved_state;
+  const fixture = JSON.parse(readFileSync(fixturePath("dspy/chat_adapter.json"), "utf8")).saved_state;
   const dir = tmp();
   try {
     const file = join(dir, "from-python.json");

@@ -25,7 +25,7 @@ import type { LM, LMRole } from "../lm/types.js";
 import type { Adapter } from "./adapters/base.js";
 import { Example, type Prediction } from "./example.js";
 import type { Predict } from "./predict.js";
-import { type LoadStateOptions, type PredictorState, type ProgramState, readStateFile, writeStateFile } from "./state.js";
+import { type LoadStateOptions, type PredictorState, type ProgramState, checkPredictorState, readStateFile, writeStateFile } from "./state.js";
 
 /** Input field values for a call. */
 export type Inputs = Readonly<Record<string, unknown>>;
@@ -188,7 +188,8 @@ export abstract class Module {
     const apply = (m: Module) => {
       for (const [name, p] of m.namedParameters()) {
         if (!(name in state)) throw new Error(`saved state has no entry for predictor "${name}" (has: ${Object.keys(state).join(", ")})`);
-        p.loadState(state[name] as PredictorState, options);
+        checkPredictorState(state[name], name);
+        p.loadState(state[name], options);
       }
     };
     apply(this.deepcopy());

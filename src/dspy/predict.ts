@@ -16,7 +16,7 @@ import { type ExampleLike, Example, Prediction, toExample } from "./example.js";
 import { toJsonable } from "./field-types.js";
 import { type CallOptions, type Inputs, Module, PARAMETER } from "./module.js";
 import { type Signature, ensureSignature } from "./signature.js";
-import { type LMState, type LoadStateOptions, type PredictorState, dumpLMState, sanitizeLMState } from "./state.js";
+import { type LMState, type LoadStateOptions, type PredictorState, checkPredictorState, dumpLMState, sanitizeLMState } from "./state.js";
 
 /** Options for one predictor call, beyond the shared {@link CallOptions}. */
 export interface PredictCallOptions extends CallOptions {
@@ -143,6 +143,7 @@ export class Predict extends Module {
    */
   override loadState(state: PredictorState, options: LoadStateOptions = {}): void {
     if (!state || typeof state !== "object" || !state.signature) throw new Error("not a predictor state: missing `signature`");
+    checkPredictorState(state, "the predictor state");
     if ("extended_signature" in state) throw new Error("Loading extended_signature is no longer supported in DSPy 2.6+");
     this.traces = [...(state.traces ?? [])];
     this.train = [...(state.train ?? [])];

@@ -120,3 +120,44 @@ export function readStateFile(path: string, onWarning?: (message: string) => voi
   const { metadata: _metadata, ...rest } = state;
   return rest;
 }
+
+/** What a JSON value is, for error messages ("a string", "null", "a list"). */
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/**
+ * Checks that `state` has the shape of DSPy's predictor state (`{traces, train, demos, signature:
+ * {instructions, fields: [{prefix, description}]}, lm}`; the lists and `lm` may be missing) and
+ * throws an error naming the first key that is wrong (`act.predict.demos[2] is null, expected an
+ * object`) — a hand-edited or truncated file fails here instead of deep inside the loader.
+ */
+export function checkPredictorState(state: unknown, name: string): asserts state is PredictorState {
+  const fail = (where: string, v: unknown, want: string): never => {
+    throw new Error(`${where} is ${kindOf(v)}, expected ${want}`);
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(state)) fail(name, state, "a predictor state object");
+  const s = state as Record<string, unknown>;
+  for (const key of ["traces", "train"]) if (s[key] != null && !Array.isArray(s[key])) fail(`${name}.${key}`, s[key], "a list");
+  if (s.demos != null) {
+    if (!Array.isArray(s.demos)) fail(`${name}.demos`, s.demos, "a list of demo objects");
+    (s.demos as unknown[]).forEach((d, i) => isObject(d) || fail(`${name}.demos[${i}]`, d, "an object"));
+  }
+  const sig = s.signature;
+  if (!isObject(sig)) fail(`${name}.signature`, sig, "an object {instructions, fields}");
+  const sg = sig as Record<string, unknown>;
+  if (sg.instructions != null && typeof sg.instructions !== "string") fail(`${name}.signature.instructions`, sg.instructions, "a string");
+  if (!Array.isArray(sg.fields)) fail(`${name}.signature.fields`, sg.fields, "a list of {prefix, description}");
+  (sg.fields as unknown[]).forEach((f, i) => {
+    if (!isObject(f)) fail(`${name}.signature.fields[${i}]`, f, "an object {prefix, description}");
+    const fo = f as Record<string, unknown>;
+    for (const key of ["prefix", "description"]) if (fo[key] != null && typeof fo[key] !== "string") fail(`${name}.signature.fields[${i}].${key}`, fo[key], "a string");
+  });
+  if (s.lm != null) {
+    if (!isObject(s.lm)) fail(`${name}.lm`, s.lm, "an object or null");
+    if (typeof (s.lm as Record<string, unknown>).model !== "string") fail(`${name}.lm.model`, (s.lm as Record<string, unknown>).model, "a model id string");
+  }
+}

@@ -15,6 +15,7 @@
  * what.
  */
 import { COLOR_TO_IDX, IDX_TO_COLOR, IDX_TO_OBJECT, OBJECT_TO_IDX, type Color } from "../minigrid/constants.js";
+import type { CellGlyphs } from "../minigrid/render/ansi.js";
 import { DIR_WORDS, EncodingError, missionLine, requireFull, type EncodingInput } from "./input.js";
 
 const TYPE_CHAR: Record<string, string> = { wall: "W", floor: "F", key: "K", ball: "A", box: "B", goal: "G", lava: "V" };
@@ -50,6 +51,12 @@ export function tokenCell(tok: string): [number, number, number] {
   if (!type) throw new EncodingError(`bad ascii token '${tok}'`);
   return [OBJECT_TO_IDX[type as keyof typeof OBJECT_TO_IDX], ci, 0];
 }
+
+/** The `ascii` encoding's tokens as terminal glyphs (`renderAnsi(env, { glyphs: ASCII_GLYPHS })`). */
+export const ASCII_GLYPHS: CellGlyphs = {
+  cell: (obj) => (obj === null ? ".." : cellToken(...obj.encode())),
+  agent: (dir) => AGENT[dir]!,
+};
 
 function carryingText(c: [string, string] | null): string {
   if (!c) return "Carrying: nothing";

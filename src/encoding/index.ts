@@ -40,7 +40,7 @@ export function encode(input: Encodable, opts: EncodeOptions): string {
   }
 }
 
-export { decodeAscii, ASCII_LEGEND } from "./ascii.js";
+export { decodeAscii, ASCII_LEGEND, ASCII_GLYPHS } from "./ascii.js";
 export { decodeTuples } from "./tuples.js";
 export { babyaiTextDescriptions, babyaiTextObservation } from "./balrog.js";
 export { ENCODING_TYPES, EncodingError, toInput, type Encodable, type EncodingInput, type EncodingType, type EncodingView, type StepState } from "./input.js";

@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ResponseCache, cacheKey } from "./cache.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 const cacheModule = new URL("./cache.js", import.meta.url).href;
 const msgs = [{ role: "user" as const, content: "hello" }];
@@ -31,8 +30,8 @@ test("the key covers the model, the messages and every sampling parameter, rollo
   assert.equal(new Set([base, ...variants]).size, variants.length + 1);
 });
 
-test("a stored reply comes back with its usage; the file survives reopening", () => {
-  const dir = mkdtempSync(join(tmpdir(), "gridtune-cache-"));
+test("a stored reply comes back with its usage; the file survives reopening", (t) => {
+  const dir = tempDir("cache", t);
   const path = ResponseCache.fileIn(dir);
   const c = new ResponseCache(path);
   const key = cacheKey("ollama/m", msgs, {});
@@ -58,8 +57,8 @@ function runChild(code: string): { done: Promise<number | null>; kill: () => voi
   return { done, kill: () => child.kill("SIGKILL"), firstLine };
 }
 
-test("four processes writing at once lose nothing", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "gridtune-cache-"));
+test("four processes writing at once lose nothing", async (t) => {
+  const dir = tempDir("cache", t);
   const path = ResponseCache.fileIn(dir);
   const writer = (w: number) => `
     import { ResponseCache, cacheKey } from ${JSON.stringify(cacheModule)};
@@ -77,8 +76,8 @@ test("four processes writing at once lose nothing", async () => {
   c.close();
 });
 
-test("a writer killed mid-write leaves a consistent file", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "gridtune-cache-"));
+test("a writer killed mid-write leaves a consistent file", async (t) => {
+  const dir = tempDir("cache", t);
   const path = ResponseCache.fileIn(dir);
   const child = runChild(`
     import { ResponseCache, cacheKey } from ${JSON.stringify(cacheModule)};

@@ -4,9 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { TestFault } from "../testing/llm-test-server.js";
@@ -17,9 +15,11 @@ import { AuthenticationError, BadRequestError, ModelNotFoundError, RetriesExhaus
 import { UsageTracker } from "./usage.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { ResponseCache } from "./cache.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 let server: LLMTestServer;
 let config: LMConfig;
+const cacheDir = tempDir("lm");
 const KEY = "gsk_testkey_0123456789";
 
 before(async () => {
@@ -30,7 +30,7 @@ before(async () => {
     groqBaseUrl: server.openaiBaseUrl,
     openaiBaseUrl: server.openaiBaseUrl,
     ollamaHost: server.ollamaHost,
-    cacheDir: mkdtempSync(join(tmpdir(), "gridtune-lm-")),
+    cacheDir,
   };
 });
 after(() => server.close());
@@ -187,10 +187,10 @@ test("Groq gets json_schema only for models that take it, json_object otherwise"
   assert.equal(server.chatRequests[2]!.body.max_completion_tokens, 9);
 });
 
-test("the cache answers a repeated request for free; rolloutId and noCache draw a fresh one", async () => {
+test("the cache answers a repeated request for free; rolloutId and noCache draw a fresh one", async (t) => {
   server.clearLog();
   const usage = new UsageTracker();
-  const cache = new ResponseCache(ResponseCache.fileIn(mkdtempSync(join(tmpdir(), "gridtune-lmcache-"))));
+  const cache = new ResponseCache(ResponseCache.fileIn(tempDir("lmcache", t)));
   const model = make("openai-compatible/m", { baseUrl: server.openaiBaseUrl, cache, usage, role: "student" });
   const first = await model.chat(ask, { temperature: 0 });
   const second = await model.chat(ask, { temperature: 0 });

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkCredentials, resolveModelSpec } from "./model-spec.js";
 import { defaultCacheDir, loadLMConfig } from "./config.js";
 import { MissingCredentialError, ModelSpecError } from "./errors.js";
 import { configureLM, lm } from "./lm.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 test("prefixed ids name their provider; only the first slash splits", () => {
   assert.deepEqual(resolveModelSpec("groq/llama-3.3-70b-versatile"), { id: "groq/llama-3.3-70b-versatile", provider: "groq", model: "llama-3.3-70b-versatile" });
@@ -68,8 +68,8 @@ test("lm() reports a missing key at construction, naming the variable", () => {
   assert.throws(() => lm("openai/gpt-4o-mini", { config, cache: false }), /OPENAI_API_KEY is not set/);
 });
 
-test("configuration comes from the environment, then .env; the cache dir defaults per user", () => {
-  const dir = mkdtempSync(join(tmpdir(), "gridtune-cfg-"));
+test("configuration comes from the environment, then .env; the cache dir defaults per user", (t) => {
+  const dir = tempDir("cfg", t);
   writeFileSync(join(dir, ".env"), "GROQ_API_KEY=gsk_fromfile\nOPENAI_API_KEY=sk-fromfile\nOLLAMA_HOST=localhost:12345\nGRIDTUNE_CACHE_DIR=cachehere\n");
   const c = loadLMConfig({ env: { OPENAI_API_KEY: "sk-fromenv", HOME: "/home/u" }, cwd: dir });
   assert.equal(c.groqApiKey, "gsk_fromfile");

@@ -4,8 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { writeJsonAtomic } from "../util/atomic-write.js";
@@ -14,6 +13,7 @@ import { loadLMConfig, publicLMConfig } from "./config.js";
 import { UsageTracker } from "./usage.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { redactSecrets } from "./errors.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 const GROQ_KEY = "gsk_LEAKCHECK_groq_0a1b2c3d4e5f";
 const OPENAI_KEY = "sk-LEAKCHECK-openai-9f8e7d6c5b4a";
@@ -26,8 +26,8 @@ function assertNoKey(where: string, text: string): void {
   for (const k of KEYS) assert.ok(!text.includes(k.slice(4, 20)), `${where} contains part of a key`);
 }
 
-test("no key in errors, logs, stdout/stderr, the cache file or a saved info file", async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), "gridtune-secrets-"));
+test("no key in errors, logs, stdout/stderr, the cache file or a saved info file", async (t) => {
+  const cacheDir = tempDir("secrets", t);
   // A careless server that echoes the full key it was sent in its 401 message.
   const rejecting = await LLMTestServer.start({ apiKey: "gsk_the_other_key_000000", echoKeyOn401: "full" });
   const accepting = await LLMTestServer.start({ apiKey: GROQ_KEY, models: ["m"] });

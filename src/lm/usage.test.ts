@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageTracker } from "./usage.js";
 import { DEFAULT_PRICES, costOf, loadPriceTable, priceFor } from "./prices.js";
+import { tempDir } from "../testing/temp-dir.js";
 
 const u = (p: number, c: number) => ({ promptTokens: p, completionTokens: c, totalTokens: p + c });
 
@@ -38,12 +38,12 @@ test("prices: exact ids, dated snapshots, fine-tuned models at their base price,
   assert.equal(costOf("openai/gpt-4o-mini", 2_000_000, 1_000_000, DEFAULT_PRICES), 0.9);
 });
 
-test("a user overrides prices in code or with a JSON file", () => {
+test("a user overrides prices in code or with a JSON file", (ctx) => {
   const t = new UsageTracker({ prices: { "groq/llama-3.3-70b-versatile": { input: 1, output: 2 }, "openai-compatible/mine": { input: 10, output: 0 } } });
   t.record({ model: "groq/llama-3.3-70b-versatile", usage: u(1_000_000, 1_000_000), cached: false });
   t.record({ model: "openai-compatible/mine", usage: u(100_000, 0), cached: false });
   assert.equal(t.snapshot().total.costUsd, 4);
-  const dir = mkdtempSync(join(tmpdir(), "gridtune-prices-"));
+  const dir = tempDir("prices", ctx);
   const file = join(dir, "prices.json");
   writeFileSync(file, JSON.stringify({ "groq/new-model": { input: 0.1, output: 0.2 } }));
   const table = loadPriceTable(file);

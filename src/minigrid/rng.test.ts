@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { NumpyGenerator, SeedSequence, SeedError } from "./rng.js";
-import { sharedPath } from "../testing/paths.js";
+import { fixturePath } from "../testing/paths.js";
 
-const vectors = JSON.parse(readFileSync(sharedPath("fixtures/minigrid/numpy_rng_vectors.json"), "utf8"));
+const vectors = JSON.parse(readFileSync(fixturePath("minigrid/numpy_rng_vectors.json"), "utf8"));
 
 test("SeedSequence pool and generate_state match numpy for every recorded seed", () => {
   for (const [seed, v] of Object.entries<any>(vectors.seeding)) {

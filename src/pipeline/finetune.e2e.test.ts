@@ -5,16 +5,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { LMRuntime } from "../lm/runtime.js";
 import type { RunInfo } from "./run-info.js";
 import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-e2e-"));
+const root = tempDir("e2e");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 let env: NodeJS.ProcessEnv;

@@ -17,7 +17,7 @@
  * Keys are checked and the output directory probed before any LM call; bad input throws a UserError
  * and writes nothing.
  */
-import { accessSync, constants as fsc, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,11 +111,7 @@ export function checkOutputDir(dir: string): void {
   const abs = resolve(dir);
   if (existsSync(abs)) {
     if (!statSync(abs).isDirectory()) throw new UserError(`--output-dir ${dir}: exists and is not a directory`);
-    try {
-      accessSync(abs, fsc.W_OK);
-    } catch {
-      throw new UserError(`--output-dir ${dir}: not writable (check its permissions, or pick another directory)`);
-    }
+    probeWritable(abs, (why) => `--output-dir ${dir}: not writable (${why}); check its permissions, or pick another directory`);
     return;
   }
   let parent = dirname(abs);
@@ -125,10 +121,22 @@ export function checkOutputDir(dir: string): void {
     parent = up;
   }
   if (!statSync(parent).isDirectory()) throw new UserError(`--output-dir ${dir}: cannot be created (${parent} is not a directory)`);
+  probeWritable(parent, (why) => `--output-dir ${dir}: cannot be created (${parent}: ${why})`);
+}
+
+/**
+ * Creates and removes a file in `dir`: the permission bits alone do not say (root passes every
+ * access check, yet /proc or a read-only mount refuse new files).
+ */
+function probeWritable(dir: string, message: (why: string) => string): void {
+  const probe = join(dir, `.gridtune-write-check-${process.pid}-${Date.now()}`);
   try {
-    accessSync(parent, fsc.W_OK);
-  } catch {
-    throw new UserError(`--output-dir ${dir}: cannot be created (${parent} is not writable)`);
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "";
+    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : code === "ENOENT" ? "files cannot be created there" : (e as Error).message;
+    throw new UserError(message(why));
   }
 }
 

@@ -9,7 +9,7 @@
  * ```
  */
 export { finetune, checkOutputDir, modelName, timestampOf, checkpointPathFor, versions, gridtuneVersion, type FinetuneHooks, type FinetuneResult, type DryRunEstimate } from "./finetune.js";
-export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult } from "./evaluate-model.js";
+export { evaluate, type EvaluateOptions, type EvaluateHooks, type EvaluateResult, type OfflineSelection } from "./evaluate-model.js";
 export { runBatch, type BatchResult, type BatchRunResult } from "./batch.js";
 export {
   DEFAULTS,

@@ -4,16 +4,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { finetune, modelName, timestampOf } from "./index.js";
 import { collectTinyDataset, dspyReply } from "./test-support.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-lib-"));
+const root = tempDir("lib");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 let restoreEnv: () => void = () => {};

@@ -6,8 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTinyGguf } from "../testing/tiny-gguf.js";
 import { Example, Prediction } from "../dspy/index.js";
@@ -15,8 +14,9 @@ import { UsageTracker, lm, type ManagedLM } from "../lm/index.js";
 import { Judge } from "./metrics.js";
 import type { RunInfo } from "./run-info.js";
 import { collectTinyDataset, runCli } from "./test-support.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-llama-e2e-"));
+const root = tempDir("llama-e2e");
 const dataset = join(root, "ds");
 const model = join(root, "tiny.gguf");
 const LLAMA_ENV = {

@@ -4,14 +4,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { RunInfo } from "./run-info.js";
 import { collectTinyDataset, dspyReply, runCli } from "./test-support.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-resume-"));
+const root = tempDir("resume");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 const ARGS = ["finetune", "--dataset-path", dataset, "--num-trials", "6", "--num-candidates", "3", "--samples-per-category", "4", "--seed", "7", "--concurrency", "2", "--no-progress"];

@@ -6,8 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { writeTinyGguf } from "../testing/tiny-gguf.js";
@@ -15,8 +14,9 @@ import type { ProgressEvent } from "../util/progress.js";
 import { runStartJob, START_ENVS } from "./start-job.js";
 import { dspyReply } from "./test-support.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
+import { tempDir } from "../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-start-job-"));
+const root = tempDir("start-job");
 const model = join(root, "tiny.gguf");
 let server: LLMTestServer;
 let restoreEnv: () => void = () => {};

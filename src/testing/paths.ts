@@ -1,6 +1,6 @@
-/** Paths the test suites share: the repository root and the read-only ../shared folder beside it. */
+/** Paths the test suites share: the repository root and its reference fixtures. */
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root (the folder holding package.json), found from this compiled file. */
@@ -14,8 +14,7 @@ export const repoRoot: string = (() => {
   return dir;
 })();
 
-/** `../shared/<rel>` next to the repository, or under GRIDTUNE_SHARED_DIR when set. */
-export function sharedPath(rel: string): string {
-  const base = process.env.GRIDTUNE_SHARED_DIR ?? resolve(repoRoot, "..", "shared");
-  return join(base, rel);
+/** `fixtures/<rel>` in the repository: the reference data recorded from Python (fixtures/README.md). */
+export function fixturePath(rel: string): string {
+  return join(repoRoot, "fixtures", rel);
 }

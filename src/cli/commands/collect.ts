@@ -5,9 +5,10 @@
 import type { Command } from "commander";
 import { collect, defaultDatasetName } from "../../dataset/collect.js";
 import { parseSeeds, presetName, resolveEnvs } from "../../dataset/presets.js";
-import { loadDemonstrations } from "../../dataset/sample.js";
+import { loadDemonstrations, type Demonstrations } from "../../dataset/sample.js";
+import { ACTION_NAMES } from "../../minigrid/constants.js";
 import { ProgressBar } from "../../util/progress.js";
-import { parseNonNegativeInt } from "../options.js";
+import { outputWriteError, parseNonNegativeInt } from "../options.js";
 import { UserError } from "../../util/errors.js";
 import { interruptSignal, progressBars } from "./pipeline-shared.js";
 
@@ -18,6 +19,20 @@ function positive(flag: string) {
     if (n < 1) throw new UserError(`${flag} must be at least 1, got '${v}'`);
     return n;
   };
+}
+
+/** The dataset's steps per category (the expert's action, by index and name), and the sample's when one was drawn. */
+function categoryLines(d: Demonstrations): string[] {
+  const sampled = new Map<number, number>();
+  for (const s of [...d.train, ...d.validation, ...d.test]) sampled.set(s.action, (sampled.get(s.action) ?? 0) + 1);
+  const all = Object.entries(d.index.categories).map(([k, n]) => [Number(k), n] as const).sort((a, b) => a[0] - b[0]);
+  const drawn = d.train.length + d.validation.length + d.test.length < d.index.count;
+  const width = Math.max(...all.map(([, n]) => String(n).length));
+  return [
+    `Loaded ${d.index.count} demonstrations (${d.index.episodes.length} episodes)`,
+    `Steps per category (the expert's action)${drawn ? ", sampled / available" : ""}:`,
+    ...all.map(([a, n]) => `  ${`${a} ${ACTION_NAMES[a] ?? "?"}`.padEnd(10)} ${drawn ? `${String(sampled.get(a) ?? 0).padStart(width)} / ` : ""}${String(n).padStart(width)}`),
+  ];
 }
 
 export function register(program: Command): void {
@@ -50,7 +65,7 @@ export function register(program: Command): void {
         if (e === interrupt.signal.reason && e instanceof UserError) {
           throw new UserError(`collection ${e.message}; nothing was written to ${out}`, e.exitCode);
         }
-        throw e;
+        throw outputWriteError(opts.out !== undefined ? "--out" : "the default --out", out, e);
       } finally {
         interrupt.dispose();
       }
@@ -66,11 +81,12 @@ export function register(program: Command): void {
       const interrupt = interruptSignal(() => progress.finish());
       let d;
       try {
-        d = await loadDemonstrations(dir, { samplesPerCategory: opts.samples, seed: opts.seed, log: (l) => console.log(l), signal: interrupt.signal, progress });
+        d = await loadDemonstrations(dir, { samplesPerCategory: opts.samples, seed: opts.seed, signal: interrupt.signal, progress });
       } finally {
         progress.finish();
         interrupt.dispose();
       }
+      for (const l of categoryLines(d)) console.log(l);
       console.log(`Splits by episode: train ${d.train.length}, validation ${d.validation.length}, test ${d.test.length} steps`);
     });
 }

@@ -1,6 +1,6 @@
 /**
  * `gridtune evaluate --model-path FILE` — a saved agent, offline on a dataset (`--dataset-path`: the
- * pipeline's metric and report) or in closed loop (`--env ID --episodes N`: success rate, steps
+ * pipeline's metric and report, on the run's held-out test split unless `--all-steps`) or in closed loop (`--env ID --episodes N`: success rate, steps
  * against the expert's optimum, return).
  */
 import type { Command } from "commander";
@@ -29,6 +29,7 @@ interface Opts extends LMFlags {
   assessorGroq?: boolean;
   studentModel?: string;
   studentGroq?: boolean;
+  allSteps?: boolean;
   samplesPerCategory?: number;
   maxEval?: number;
   maxSteps?: number;
@@ -53,7 +54,8 @@ export function register(program: Command): void {
     .option("--no-assessor-groq", "bare assessor id on a local Ollama")
     .option("--student-model <id>", "run the agent on this model instead of the one it was saved with")
     .option("--student-groq", "bare student id on Groq")
-    .option("--samples-per-category <n>", "offline: steps drawn per category (default: every step)", intFlag("--samples-per-category", 1))
+    .option("--all-steps", "offline: score every step of the dataset (default: the run's held-out test split, named by the model's _info.json)")
+    .option("--samples-per-category <n>", "offline: steps drawn per category from every step (implies --all-steps)", intFlag("--samples-per-category", 1))
     .option("--max-eval <n>", "offline: at most n examples", intFlag("--max-eval", 1))
     .option("--max-steps <n>", "closed loop: step cap per episode", intFlag("--max-steps", 1))
     .option("--concurrency <n>", "examples in flight at once (offline)", intFlag("--concurrency", 1), 4)
@@ -92,6 +94,7 @@ export function register(program: Command): void {
             ...(opts.assessorGroq !== undefined ? { assessorGroq: opts.assessorGroq } : {}),
             ...(opts.studentModel !== undefined ? { studentModel: opts.studentModel } : {}),
             ...(opts.studentGroq !== undefined ? { studentGroq: opts.studentGroq } : {}),
+            ...(opts.allSteps ? { allSteps: true } : {}),
             ...(opts.samplesPerCategory !== undefined ? { samplesPerCategory: opts.samplesPerCategory } : {}),
             ...(opts.maxEval !== undefined ? { maxEval: opts.maxEval } : {}),
             ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),

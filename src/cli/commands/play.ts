@@ -174,9 +174,11 @@ async function playInTerminal(session: PlaySession, opts: Opts): Promise<void> {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of rl) {
       if (!(await handle(line))) break;
+      // A reader that went away (`gridtune play | head`): stop instead of playing out the input.
+      if (process.stdout.destroyed) break;
       await draw();
     }
     rl.close();
   }
-  process.stdout.write("Thanks for testing! 🎉\n");
+  if (!process.stdout.destroyed) process.stdout.write("Thanks for testing! 🎉\n");
 }

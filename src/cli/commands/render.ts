@@ -5,7 +5,7 @@ import { imageFormatOf, renderImageFile } from "../../minigrid/render/index.js";
 import type { RenderView } from "../../minigrid/render/svg.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { UserError } from "../../util/errors.js";
-import { parseActionList, parseNonNegativeInt } from "../options.js";
+import { outputWriteError, parseActionList, parseNonNegativeInt } from "../options.js";
 
 const MAX_TILE_SIZE = 512;
 
@@ -66,7 +66,11 @@ export function register(program: Command): void {
         process.stderr.write(`note: the episode ended after action ${applied} of ${opts.steps.length}; the rest were not applied\n`);
       }
       const data = renderImageFile(env, format, { view: opts.view, tileSize: opts.tileSize, highlight: opts.highlight });
-      writeFileAtomic(opts.out, data);
+      try {
+        writeFileAtomic(opts.out, data);
+      } catch (e) {
+        throw outputWriteError("--out", opts.out, e);
+      }
       const cells = opts.view === "agent" ? [env.agentViewSize, env.agentViewSize] : [env.width, env.height];
       console.log(
         `wrote ${opts.out} (${format.toUpperCase()}, ${cells[0]! * opts.tileSize}×${cells[1]! * opts.tileSize}, ${opts.view} view of ${opts.env} seed ${opts.seed} after ${applied} action${applied === 1 ? "" : "s"})`,

@@ -6,13 +6,13 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeTinyGguf } from "../../testing/tiny-gguf.js";
 import { runCli } from "../../pipeline/test-support.js";
+import { tempDir } from "../../testing/temp-dir.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-start-"));
+const root = tempDir("start");
 const model = join(root, "tiny.gguf");
 const BASE = { GRIDTUNE_CACHE_DIR: join(root, "cache"), GRIDTUNE_OFFLINE: "1", GROQ_API_KEY: "" };
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { sharedPath } from "../../testing/paths.js";
+import { fixturePath } from "../../testing/paths.js";
 import { AdapterParseError } from "../errors.js";
 import { Example } from "../example.js";
 import { Signature } from "../signature.js";
@@ -121,7 +121,7 @@ test("formatFinetuneData appends the assistant turn to the request messages", ()
 });
 
 test("every recorded fixture message is reproduced byte for byte", () => {
-  const data = JSON.parse(readFileSync(sharedPath("fixtures/dspy/chat_adapter.json"), "utf8"));
+  const data = JSON.parse(readFileSync(fixturePath("dspy/chat_adapter.json"), "utf8"));
   for (const c of data.format) {
     const fields: Record<string, unknown> = {};
     for (const f of c.signature.inputs) fields[f.name] = { kind: "input", desc: f.desc, type: f.type };

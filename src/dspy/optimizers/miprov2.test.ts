@@ -355,3 +355,19 @@ test("the task model's own-LM predictors are metered, and the returned program h
   assert.equal(report.calls.byRole["task"]!.calls, own.callCount);
   assert.ok(report.calls.calls <= 400);
 });
+
+test("the trial log counts to its total: the baseline is trial 1 of numTrials + 1 (no minibatch) and of DSPy's adjusted count (minibatch)", async () => {
+  for (const [val, minibatch] of [[dataset(40, 1000), false], [valset, true]] as const) {
+    const lines: string[] = [];
+    const { optimizer } = mipro({ log: (l) => lines.push(l) });
+    await optimizer.compile(new QA(), { trainset, valset: val });
+    const counts = lines.flatMap((l) => {
+      const m = /Trial (\d+) \/ (\d+)/.exec(l);
+      return m ? [[Number(m[1]), Number(m[2])] as const] : [];
+    });
+    assert.ok(counts.length > 1, `minibatch ${minibatch}: trial lines logged`);
+    const total = counts[0]![1];
+    assert.ok(counts.every(([n, of]) => of === total && n >= 1 && n <= of), `minibatch ${minibatch}: ${JSON.stringify(counts)}`);
+    if (!minibatch) assert.deepEqual(counts.map(([n]) => n), Array.from({ length: total }, (_, i) => i + 1));
+  }
+});

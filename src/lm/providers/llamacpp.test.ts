@@ -4,8 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTinyGguf } from "../../testing/tiny-gguf.js";
 import { lm } from "../lm.js";
@@ -14,8 +13,9 @@ import type { LMConfig } from "../config.js";
 import { ModelFileError } from "../errors.js";
 import { UsageTracker } from "../usage.js";
 import { physicalCoreCount, resolveGgufPath } from "./llamacpp.js";
+import { tempDir } from "../../testing/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gridtune-llamacpp-"));
+const dir = tempDir("llamacpp");
 const modelPath = join(dir, "tiny.gguf");
 const config: LMConfig = { groqBaseUrl: "http://x", openaiBaseUrl: "http://x", ollamaHost: "http://x", cacheDir: join(dir, "cache") };
 const TEST_LLAMA = { threads: 1, gpu: false as const, build: "never" as const, contextSize: 2048, download: false };

@@ -1,13 +1,11 @@
 /**
- * BabyAI levels against episodes recorded from Python Minigrid 3.1.0 (shared/fixtures/minigrid/babyai.json):
+ * BabyAI levels against episodes recorded from Python Minigrid 3.1.0 (fixtures/minigrid/babyai.json.gz):
  * seeded layouts per family, Python's generation quirks, and recorded action sequences that succeed.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import type { FixtureEpisode, FixtureFile } from "../../conformance/minigrid-fixtures.js";
-import { digits } from "../../conformance/minigrid-fixtures.js";
-import { sharedPath } from "../../testing/paths.js";
+import { digits, loadFixtureFile, type FixtureEpisode } from "../../testing/reference-fixtures.js";
+import { fixturePath } from "../../testing/paths.js";
 import { makeEnv } from "../registry.js";
 import type { MiniGridEnv } from "../minigrid-env.js";
 import { BABYAI_ENVS } from "./index.js";
@@ -15,9 +13,7 @@ import { LevelGen } from "./levelgen.js";
 import type { RoomGridLevel } from "./roomgrid-level.js";
 import type { PutNext } from "./putnext.js";
 
-const fixture = JSON.parse(readFileSync(sharedPath("fixtures/minigrid/babyai.json"), "utf8")) as FixtureFile & {
-  env_ids: string[];
-};
+const fixture = loadFixtureFile(fixturePath("minigrid/babyai.json.gz"));
 
 function recorded(envId: string, seed: number): FixtureEpisode {
   const ep = fixture.episodes.find((e) => e.env_id === envId && e.seed === seed);

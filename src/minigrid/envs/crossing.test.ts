@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions } from "../constants.js";
 import { makeEnv } from "../registry.js";
-import { digits } from "../../conformance/minigrid-fixtures.js";
+import { digits } from "../../testing/reference-fixtures.js";
 import { Ball } from "../world-object.js";
 import { CrossingEnv } from "./crossing.js";
 import { picture, play, recordedEpisode } from "./layout.test-util.js";

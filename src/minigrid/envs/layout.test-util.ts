@@ -1,11 +1,10 @@
 /**
  * Test helpers for the single-room families: draw a grid as text rows, and read a recorded Python
- * episode from the shared fixtures to cross-check a layout.
+ * episode from the reference fixtures to cross-check a layout.
  */
-import { readFileSync } from "node:fs";
 import type { MiniGridEnv, StepResult } from "../minigrid-env.js";
-import type { FixtureEpisode } from "../../conformance/minigrid-fixtures.js";
-import { sharedPath } from "../../testing/paths.js";
+import { episodeFromText, readFixtureText, type FixtureEpisode } from "../../testing/reference-fixtures.js";
+import { fixturePath } from "../../testing/paths.js";
 import type { ActionIndex } from "../constants.js";
 
 const SYMBOL: Record<string, string> = { wall: "#", lava: "~", goal: "G", key: "K", ball: "o", box: "B", floor: "_" };
@@ -47,11 +46,8 @@ let fixtureText: string | null = null;
 
 /** The recorded Python episode for (envId, seed) in minigrid.json (found by its line, not a full parse). */
 export function recordedEpisode(envId: string, seed: number): FixtureEpisode {
-  fixtureText ??= readFileSync(sharedPath("fixtures/minigrid/minigrid.json"), "utf8");
-  const start = fixtureText.indexOf(`{"env_id":"${envId}","seed":${seed},`);
-  if (start < 0) throw new Error(`no recorded episode for ${envId} seed ${seed}`);
-  const line = fixtureText.slice(start, fixtureText.indexOf("\n", start)).replace(/,\s*$/, "");
-  return JSON.parse(line) as FixtureEpisode;
+  fixtureText ??= readFixtureText(fixturePath("minigrid/minigrid.json.gz"));
+  return episodeFromText(fixtureText, envId, seed);
 }
 
 /** Take the actions in order; returns every step's result. */

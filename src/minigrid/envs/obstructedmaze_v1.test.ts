@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions } from "../constants.js";
 import { makeEnv } from "../registry.js";
-import { digits } from "../../conformance/minigrid-fixtures.js";
+import { digits } from "../../testing/reference-fixtures.js";
 import { ObstructedMazeFullV1Env } from "./obstructedmaze_v1.js";
 import { fixtureEpisode, walkToFace } from "./roomgrid-script.test-util.js";
 

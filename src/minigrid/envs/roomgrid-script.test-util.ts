@@ -2,22 +2,18 @@
  * Test helpers for the room-grid families: look up a recorded Python episode, and drive the agent
  * with real actions (turns and forward moves only) until it faces a given cell.
  */
-import { readFileSync } from "node:fs";
 import { Actions, DIR_TO_VEC } from "../constants.js";
 import type { MiniGridEnv, StepResult } from "../minigrid-env.js";
 import type { Point } from "../world-object.js";
-import type { FixtureEpisode } from "../../conformance/minigrid-fixtures.js";
-import { sharedPath } from "../../testing/paths.js";
+import { episodeFromText, readFixtureText, type FixtureEpisode } from "../../testing/reference-fixtures.js";
+import { fixturePath } from "../../testing/paths.js";
 
 let fixtureText: string | null = null;
 
 /** The recorded episode for (envId, seed) in minigrid.json (found by its line, not a full parse). */
 export function fixtureEpisode(envId: string, seed: number): FixtureEpisode {
-  fixtureText ??= readFileSync(sharedPath("fixtures/minigrid/minigrid.json"), "utf8");
-  const start = fixtureText.indexOf(`{"env_id":"${envId}","seed":${seed},`);
-  if (start < 0) throw new Error(`no recorded episode for ${envId} seed ${seed}`);
-  const line = fixtureText.slice(start, fixtureText.indexOf("\n", start)).replace(/,\s*$/, "");
-  return JSON.parse(line) as FixtureEpisode;
+  fixtureText ??= readFixtureText(fixturePath("minigrid/minigrid.json.gz"));
+  return episodeFromText(fixtureText, envId, seed);
 }
 
 /**

@@ -19,7 +19,21 @@ export interface AnsiOptions {
   color: boolean;
   /** 24-bit colour (default) or the xterm 256-colour palette, for terminals without truecolor. */
   palette?: "truecolor" | "256";
+  /**
+   * The two characters of each cell and of the agent (default: pprint_grid's); `gridtune play` passes
+   * the `ascii` encoding's tokens so the picture and the text the agent reads spell cells alike.
+   */
+  glyphs?: CellGlyphs;
 }
+
+/** Two-character cell texts for {@link renderAnsi}: one per object (null = empty cell), one per agent direction. */
+export interface CellGlyphs {
+  cell(obj: WorldObj | null): string;
+  agent(dir: number): string;
+}
+
+/** Minigrid's pprint_grid glyphs (the default of {@link renderAnsi}). */
+export const PPRINT_GLYPHS: CellGlyphs = { cell: (obj) => cellText(obj), agent: (dir) => AGENT_DIR_TO_STR[dir]!.repeat(2) };
 
 type Rgb = readonly [number, number, number];
 
@@ -104,6 +118,7 @@ function sgr(fg: Rgb, bg: Rgb, bold: boolean, palette: "truecolor" | "256"): str
 export function renderAnsi(env: MiniGridEnv, opts: AnsiOptions = { color: false }): string {
   const palette = opts.palette ?? "truecolor";
   if (palette !== "truecolor" && palette !== "256") throw new RangeError(`palette must be 'truecolor' or '256', got '${String(palette)}'`);
+  const glyphs = opts.glyphs ?? PPRINT_GLYPHS;
   const seen = visibleCells(env);
   const [ax, ay] = env.agentPos;
   const rows: string[] = [];
@@ -112,7 +127,7 @@ export function renderAnsi(env: MiniGridEnv, opts: AnsiOptions = { color: false 
     for (let i = 0; i < env.width; i++) {
       const obj = env.grid.get(i, j);
       const agentHere = i === ax && j === ay;
-      const text = agentHere ? AGENT_DIR_TO_STR[env.agentDir]!.repeat(2) : cellText(obj);
+      const text = agentHere ? glyphs.agent(env.agentDir) : glyphs.cell(obj);
       if (!opts.color) {
         line += text;
         continue;

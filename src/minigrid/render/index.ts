@@ -11,5 +11,5 @@ export {
 } from "./raster.js";
 export { encodePng, decodePng, crc32, PngError } from "./png.js";
 export { renderSvg, type SvgOptions, type RenderView } from "./svg.js";
-export { renderAnsi, cellText, xterm256, type AnsiOptions } from "./ansi.js";
+export { renderAnsi, cellText, xterm256, PPRINT_GLYPHS, type AnsiOptions, type CellGlyphs } from "./ansi.js";
 export { renderImageFile, imageFormatOf, type ImageFormat, type ImageFileOptions } from "./file.js";
