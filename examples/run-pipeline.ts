@@ -7,7 +7,7 @@
  *
  * Without a dataset directory a small one is collected first. Models: with `GRIDTUNE_LOCAL_MODEL` (a
  * .gguf file) every role runs on it in-process; otherwise the original tool's defaults — teacher
- * `llama-3.3-70b-versatile` and assessor `deepseek-r1-distill-llama-70b` on Groq (`GROQ_API_KEY`,
+ * `llama-3.3-70b-versatile` and assessor `llama-3.3-70b-versatile` (Groq's replacement of the original's decommissioned `deepseek-r1-distill-llama-70b`) on Groq (`GROQ_API_KEY`,
  * `GROQ_BASE_URL`), student `llama3.1:70b` on Ollama (`OLLAMA_HOST`). Ctrl-C stops the run; run it
  * again with the same settings and `resume: true` to continue the optimization.
  */

@@ -201,7 +201,7 @@ export { resolveGgufPath, type LlamaCppOptions } from "./lm/providers/llamacpp.j
 
 // ───────────────────────────── 6. Programs (DSPy) ─────────────────────────────
 
-export { Signature, InputField, OutputField, SignatureError, type SignatureField, type SignatureState, type FieldKind, type FieldOptions, type FieldDeclaration, type FieldsSpec } from "./dspy/signature.js";
+export { Signature, InputField, OutputField, SignatureError, type SignatureField, type SignatureState, type FieldKind, type FieldOptions, type FieldDeclaration, type FieldsSpec, type FieldReader } from "./dspy/signature.js";
 export type { FieldType, LiteralValue } from "./dspy/field-types.js";
 export { Example, Prediction, toExample, type ExampleLike } from "./dspy/example.js";
 export { Module, type CallOptions, type Inputs, type TraceEntry } from "./dspy/module.js";
@@ -282,6 +282,7 @@ export {
   VIEW_TYPES,
   SUBGOAL_VERBS,
   parseAction,
+  readActionLabel,
   actionPhrase,
   subgoalCategory,
   normalizeSubgoal,
@@ -347,8 +348,12 @@ export {
   parseBatchConfig,
   loadBatchConfig,
   ConfigError,
+  BatchConfigError,
+  DEFAULT_ASSESSOR,
   AUTO_LEVELS,
   METRIC_NAMES,
+  type ConfigProblem,
+  type BatchCheck,
   type FinetuneConfig,
   type AutoLevel,
   type MetricName,
@@ -356,7 +361,9 @@ export {
   type BatchConfig,
   type BatchEntry,
 } from "./pipeline/config.js";
-export type { RunInfo, RunConfig, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
+export type { RunInfo, RunConfig, RunStatus, RoleFailures, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
+export { FAILURE_SHARE_LIMIT, EXIT_CODES, FailureLedger, RunFailedError, FatalLMStop, isRunStoppingError, failureTable, outcomeLine } from "./pipeline/outcome.js";
+export { consoleStory, type FinetuneEvent, type FinetuneListener } from "./pipeline/story.js";
 export { usageTable, usageRecord, evaluationLines, table as formatTable } from "./pipeline/report.js";
 
 // ───────────────────────────── 10. Dashboard ─────────────────────────────

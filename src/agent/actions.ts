@@ -39,23 +39,48 @@ ACTION_PHRASES.forEach((p, i) => {
 });
 Object.assign(ALIASES, { forward: 2, "go forward": 2, "move_forward": 2, pickup: 3, "pick_up": 3, "turn_left": 0, "turn_right": 1, left: 0, right: 1 });
 
+/** Action phrases as real models write them inside a sentence (after `_`/`-` became spaces), word-bounded. */
+const PHRASES_IN_TEXT: [RegExp, ActionIndex][] = [
+  [/\bturn(?:s|ing)? (?:to the )?left\b/, 0],
+  [/\bturn(?:s|ing)? (?:to the )?right\b/, 1],
+  [/\b(?:move|moves|moving|go|goes|going|step|walk) forwards?\b/, 2],
+  [/\b(?:pick(?:s|ing)? up|pickup)\b/, 3],
+  [/\bdrop\b/, 4],
+  [/\btoggle\b/, 5],
+  [/\bdone\b/, 6],
+];
+
 /**
  * The action index an LM answer names: an exact phrase (`turn left`), a Minigrid name (`left`,
- * `pickup`), an index (`2`), any case, with stray quotes, punctuation or an `action 2` prefix.
- * Null when it names none (or several).
+ * `pickup`), an index (`2`), any case, with underscores or hyphens (`move_forward`, `Pick-Up`), stray
+ * quotes, markdown, punctuation or an `action 2` prefix, BALROG's `go forward`, or a sentence that
+ * names exactly one action ("I will turn left to face the door."). Null when it names none or several.
  */
 export function parseAction(text: unknown): ActionIndex | null {
   if (typeof text === "number") return Number.isInteger(text) && text >= 0 && text <= 6 ? (text as ActionIndex) : null;
   if (typeof text !== "string") return null;
-  let t = text.trim().toLowerCase().replace(/^["'`\s]+|["'`.!\s]+$/g, "");
+  let t = text.trim().toLowerCase().replace(/[*`]+/g, "").replace(/^["'\s]+|["'.!\s]+$/g, "");
   t = t.replace(/^action\s*[:#]?\s*/, "").trim();
   if (t in ALIASES) return ALIASES[t]!;
   // "2 (move forward)", "move forward (2)"
   const idx = /^([0-6])\b/.exec(t) ?? /\(([0-6])\)$/.exec(t);
   if (idx) return Number(idx[1]) as ActionIndex;
+  const words = t.replace(/[_-]+/g, " ").replace(/\s+/g, " ");
+  if (words in ALIASES) return ALIASES[words]!;
   const hits = new Set<ActionIndex>();
-  for (const p of ACTION_PHRASES) if (t.includes(p)) hits.add(ALIASES[p]!);
+  for (const [re, a] of PHRASES_IN_TEXT) if (re.test(words)) hits.add(a);
   return hits.size === 1 ? [...hits][0]! : null;
+}
+
+/**
+ * The reader of the agent's `primitive_action` field (a {@link FieldReader}): an answer that is not
+ * one of the seven phrases verbatim ("Move Forward", "pick_up", "forward", "Turn Left.", a sentence
+ * naming one action) is read as that action's phrase — no second (JSON) LM call. Ambiguous text
+ * (two actions, or none) stays a parse failure.
+ */
+export function readActionLabel(value: unknown): ActionPhrase | undefined {
+  const a = parseAction(value);
+  return a === null ? undefined : ACTION_PHRASES[a];
 }
 
 /** The phrase of an action index. */

@@ -11,6 +11,7 @@ export {
   VIEW_TYPES,
   SUBGOAL_VERBS,
   parseAction,
+  readActionLabel,
   actionPhrase,
   subgoalCategory,
   normalizeSubgoal,

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ChainOfThought, Module, DEPENDENCY_VERSIONS, checkPredictorState, type CallOptions, type Inputs, type LMState, type Prediction } from "../dspy/index.js";
 import type { LM } from "../lm/types.js";
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeFileAtomic, writeFileExclusive } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, type EncodingType, type HintType, type ViewType } from "./actions.js";
 import { observationText, stepFromEnv } from "./observation.js";
@@ -141,10 +141,11 @@ export class MinigridAgent extends Module {
   }
 
   /** Saves the DSPy state (loadable by Python DSPy) with gridtune's settings in `metadata.gridtune`, atomically. */
-  override save(path: string): void {
+  override save(path: string, options: { exclusive?: boolean } = {}): void {
     if (!path.endsWith(".json")) throw new UserError(`an agent is saved as JSON: the path must end in .json, got ${path}`);
     const state = { ...this.dumpState(), metadata: { dependency_versions: { ...DEPENDENCY_VERSIONS }, gridtune: this.savedMeta() } };
-    writeFileAtomic(path, JSON.stringify(state, null, 2) + "\n");
+    // exclusive: a run's output never replaces an existing file (EEXIST instead).
+    (options.exclusive ? writeFileExclusive : writeFileAtomic)(path, JSON.stringify(state, null, 2) + "\n");
   }
 
   /**

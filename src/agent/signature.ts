@@ -9,7 +9,7 @@
  * is the one input and the action is a phrase, which LMs get right more often than a bare index.
  */
 import { InputField, OutputField, Signature, type FieldDeclaration } from "../dspy/index.js";
-import { ACTION_PHRASES, type HintType } from "./actions.js";
+import { ACTION_PHRASES, readActionLabel, type HintType } from "./actions.js";
 
 /** The agent signature's instructions, per hint type (the starting point MIPROv2 improves on). */
 export const AGENT_INSTRUCTIONS: Record<HintType, string> = {
@@ -43,6 +43,8 @@ export function agentSignature(hint: HintType, history = 0): Signature {
         primitive_action: OutputField({
           desc: "The next action, one of: turn left, turn right, move forward, pick up, drop, toggle, done",
           type: { literal: [...ACTION_PHRASES] },
+          // Real models' labels ("Move Forward", "pick_up", a sentence) are read, not re-asked.
+          read: readActionLabel,
         }),
       },
       AGENT_INSTRUCTIONS.action,

@@ -276,6 +276,20 @@ export function parseFieldValue(t: FieldType, value: unknown): unknown {
   return validateFieldValue(t, candidate);
 }
 
+/**
+ * Reads an output field's value: {@link parseFieldValue} for its type, and when the type rejects the
+ * value, the field's own `read` (which returns undefined to keep the type's error).
+ */
+export function parseOutputValue(field: { readonly type: FieldType; readonly read?: (value: unknown) => unknown }, value: unknown): unknown {
+  try {
+    return parseFieldValue(field.type, value);
+  } catch (e) {
+    const read = field.read?.(value);
+    if (read !== undefined) return read;
+    throw e;
+  }
+}
+
 /** Formats a number the way Python prints a value of this type (used by fakes and reports). */
 export function formatNumber(t: FieldType, n: number): string {
   return pyNumberStr(n, t === "float");

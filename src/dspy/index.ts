@@ -21,6 +21,7 @@ export {
   FieldValueError,
   formatFieldValue,
   parseFieldValue,
+  parseOutputValue,
   validateFieldValue,
   typeName,
   promptJsonSchema,

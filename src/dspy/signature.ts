@@ -35,7 +35,16 @@ export interface SignatureField {
   readonly desc: string;
   /** The prefix DSPy keeps in saved state, e.g. `Primitive Action:`. */
   readonly prefix: string;
+  /** Reads a reply the type rejects (see {@link FieldOptions.read}). */
+  readonly read?: FieldReader;
 }
+
+/**
+ * Reads an output value that the field's type rejects, as the field means it (gridtune's; DSPy has no
+ * such hook): the value, or undefined to keep the type's error. It changes no prompt — the adapters
+ * format the field exactly as DSPy does — only what a reply is read as.
+ */
+export type FieldReader = (value: unknown) => unknown;
 
 /** What a caller may say about a field; everything has DSPy's default. */
 export interface FieldOptions {
@@ -43,6 +52,8 @@ export interface FieldOptions {
   prefix?: string;
   /** Defaults to `"str"`. */
   type?: FieldType;
+  /** Reads a reply the type rejects, e.g. "Move Forward" for a `Literal['move forward', …]` field. */
+  read?: FieldReader;
 }
 
 /** A field declaration with its kind, as made by {@link InputField} and {@link OutputField}. */
@@ -107,6 +118,7 @@ function makeField(name: string, decl: FieldDeclaration): SignatureField {
     type: decl.type ?? "str",
     desc: decl.desc ?? `\${${name}}`,
     prefix: decl.prefix ?? `${inferPrefix(name)}:`,
+    ...(decl.read ? { read: decl.read } : {}),
   };
 }
 

@@ -3,16 +3,20 @@
  * models: [...]}`): every model entry is a run; one failure does not stop the others; a summary table
  * ends the batch. The whole file is validated (with key paths) before the first run starts.
  */
-import { UserError } from "../util/errors.js";
+import { openDataset } from "../dataset/index.js";
+import { checkOutputDir } from "./run-files.js";
 import { formatCliErrorMessage } from "./errors.js";
 import { loadBatchConfig, resolveConfig, type FinetuneConfig } from "./config.js";
 import { finetune, type FinetuneHooks, type FinetuneResult } from "./finetune.js";
 import { table } from "./report.js";
+import { EXIT_CODES, outcomeLine, RunFailedError } from "./outcome.js";
+import type { RunStatus } from "./run-info.js";
 
-/** One model of a batch: its name, whether it completed, its accuracy, files, error, time, calls and cost. */
+/** One model of a batch: its name, how its run ended, its accuracy, files, error, time, calls and cost. */
 export interface BatchRunResult {
   name: string;
-  status: "completed" | "failed";
+  /** How the entry's run ended (a dry run is `stopped`). */
+  status: RunStatus;
   accuracy: number | null;
   program: string | null;
   info: string | null;
@@ -22,19 +26,44 @@ export interface BatchRunResult {
   cost_usd: number;
 }
 
-/** What {@link runBatch} returns: the batch file and one result per model. */
+/** What {@link runBatch} returns: the batch file, one result per model, and the batch's exit code. */
 export interface BatchResult {
   file: string;
   runs: BatchRunResult[];
+  /** Entries whose run completed (degraded, failed and stopped ones are not). */
   succeeded: number;
+  /** Every file the batch wrote, in order. */
+  files: string[];
+  /** 0 when every entry completed; 1 when one failed; 3 when none failed but one is degraded; 130 when interrupted. */
+  exitCode: number;
 }
 
 /** Runs every entry of a batch file; `overrides` (from the command line) win over the file. */
 export async function runBatch(file: string, overrides: Partial<FinetuneConfig>, hooks: FinetuneHooks = {}): Promise<BatchResult> {
   const log = hooks.log ?? ((l: string) => console.log(l));
-  const batch = loadBatchConfig(file);
-  const datasetPath = overrides.datasetPath ?? batch.datasetPath;
-  if (!datasetPath) throw new UserError(`${file}: fine_tuning.dataset_path: missing; set it in the file or pass --dataset-path`);
+  // Everything is checked before the first LM call, and every problem is reported at once: the YAML,
+  // each entry's settings, the dataset every entry reads, and the output directory.
+  const batch = loadBatchConfig(file, (b, report) => {
+    const ds = overrides.datasetPath ?? b.datasetPath;
+    const where = overrides.datasetPath !== undefined ? "--dataset-path" : "fine_tuning.dataset_path";
+    if (!ds) report("fine_tuning.dataset_path", "missing; set it in the file or pass --dataset-path");
+    else {
+      try {
+        openDataset(ds);
+      } catch (e) {
+        report(where, `${(e as Error).message}${where === "fine_tuning.dataset_path" ? " (collect it first: gridtune collect … --out " + ds + ", or pass --dataset-path)" : ""}`);
+      }
+    }
+    const out = overrides.outputDir ?? b.outputDir;
+    if (out !== undefined && !overrides.dryRun) {
+      try {
+        checkOutputDir(out);
+      } catch (e) {
+        report(overrides.outputDir !== undefined ? "--output-dir" : "fine_tuning.output_dir", (e as Error).message.replace(/^--output-dir \S+: /, ""));
+      }
+    }
+  });
+  const datasetPath = (overrides.datasetPath ?? batch.datasetPath)!;
   const configs = batch.entries.map((e) => ({ ...e, full: resolveConfig({ ...e.config, ...overrides, datasetPath }, e.path) }));
   log("🎯 Starting DSPy Teacher-Student Fine-tuning Pipeline");
   log(`📁 Dataset: ${datasetPath}`);
@@ -48,33 +77,45 @@ export async function runBatch(file: string, overrides: Partial<FinetuneConfig>,
     log("=".repeat(60));
     const t0 = performance.now();
     try {
-      const r: FinetuneResult = await finetune({ ...e.full, name: e.name }, hooks);
+      const r: FinetuneResult = await finetune({ ...e.full, name: e.name }, { ...hooks, resumeCommand: `gridtune finetune --config ${file} --resume` });
       runs.push({
         name: e.name,
-        status: "completed",
+        status: r.status,
         accuracy: e.full.dryRun ? null : r.results.accuracy,
         program: r.files.program,
         info: r.files.info,
-        error: null,
+        error: r.status === "completed" || e.full.dryRun ? null : (r.outcome_message ?? null),
         seconds: (performance.now() - t0) / 1000,
         calls: e.full.dryRun ? (r.estimate?.total_calls ?? 0) : r.usage.total.calls,
         cost_usd: e.full.dryRun ? (r.estimate?.total_cost_usd ?? 0) : r.usage.total.cost_usd,
       });
-      log(`✅ Successfully fine-tuned: ${e.name}`);
+      log(r.status === "completed" ? `✅ Fine-tuned: ${e.name}` : r.status === "degraded" ? `⚠️ Degraded: ${e.name}` : `⏹️ ${e.name}: ${r.status}`);
     } catch (err) {
       if (hooks.signal?.aborted) throw err;
       const message = formatCliErrorMessage(err);
-      runs.push({ name: e.name, status: "failed", accuracy: null, program: null, info: null, error: message, seconds: (performance.now() - t0) / 1000, calls: 0, cost_usd: 0 });
+      const info = err instanceof RunFailedError ? err.infoPath : null;
+      runs.push({ name: e.name, status: "failed", accuracy: null, program: null, info, error: message, seconds: (performance.now() - t0) / 1000, calls: 0, cost_usd: 0 });
       log(`❌ Fine-tuning failed for ${e.name}: ${message}`);
     }
   }
-  const succeeded = runs.filter((r) => r.status === "completed").length;
-  log(`\n🎉 Pipeline completed: ${succeeded}/${configs.length} models fine-tuned successfully`);
+  const count = (st: RunStatus) => runs.filter((r) => r.status === st).length;
+  const succeeded = count("completed");
+  const failed = count("failed");
+  const degraded = count("degraded");
+  const files = runs.flatMap((r) => [r.program, r.info].filter((f): f is string => f !== null));
+  log(`\n${"=".repeat(60)}`);
   log(
     table(
       ["model", "status", "accuracy", "calls", "cost", "time", "output / error"],
-      runs.map((r) => [r.name, r.status, r.accuracy === null ? "-" : r.accuracy.toFixed(3), r.calls, `$${r.cost_usd.toFixed(4)}`, `${r.seconds.toFixed(1)}s`, r.program ?? r.info ?? r.error ?? ""]),
+      runs.map((r) => [r.name, r.status, r.accuracy === null ? "-" : r.accuracy.toFixed(3), r.calls, `$${r.cost_usd.toFixed(4)}`, `${r.seconds.toFixed(1)}s`, r.program ?? r.error ?? r.info ?? ""]),
     ),
   );
-  return { file, runs, succeeded };
+  log(files.length ? `📁 Files written (${files.length}):\n${files.map((f) => `  ${f}`).join("\n")}` : "📁 No file written.");
+  const total = configs.length;
+  const tally = `${succeeded} of ${total} completed, ${degraded} degraded, ${failed} failed${runs.length < total ? `, ${total - runs.length} not run` : ""}`;
+  const dry = configs.every((e) => e.full.dryRun);
+  const exitCode = failed > 0 ? EXIT_CODES.failed : degraded > 0 ? EXIT_CODES.degraded : runs.length < total ? EXIT_CODES.stopped : 0;
+  const status = failed > 0 ? "failed" : degraded > 0 ? "degraded" : runs.length < total || dry ? "stopped" : "completed";
+  log("\n" + outcomeLine(status, dry && status === "stopped" ? `batch ${file}: a dry run of ${total} entries; no LM was called` : `batch ${file}: ${tally}`));
+  return { file, runs, succeeded, files, exitCode };
 }

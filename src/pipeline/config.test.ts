@@ -2,14 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { repoRoot } from "../testing/paths.js";
-import { loadBatchConfig, parseBatchConfig, parseBudget, resolveConfig, ConfigError, DEFAULTS } from "./config.js";
+import { loadBatchConfig, parseBatchConfig, parseBudget, resolveConfig, BatchConfigError, ConfigError, DEFAULTS } from "./config.js";
 import { modelName, timestampOf } from "./finetune.js";
 
-test("defaults are the original tool's", () => {
+test("defaults are the original tool's, but for the assessor", () => {
   const c = resolveConfig({ datasetPath: "d" });
   assert.equal(c.teacherModel, "llama-3.3-70b-versatile");
   assert.equal(c.studentModel, "llama3.1:70b");
-  assert.equal(c.assessorModel, "deepseek-r1-distill-llama-70b");
+  // Groq decommissioned the original's deepseek-r1-distill-llama-70b and names this one as its replacement.
+  assert.equal(c.assessorModel, "llama-3.3-70b-versatile");
   assert.deepEqual([c.teacherGroq, c.studentGroq, c.assessorGroq], [true, false, true]);
   assert.deepEqual([c.hintType, c.encodingType, c.samplesPerCategory, c.maxBootstrappedDemos, c.minibatchSize, c.outputDir], ["action", "ascii", 10, 1, 40, "saved_llm_models"]);
   assert.equal(DEFAULTS.metric, "ai-feedback");
@@ -80,4 +81,39 @@ test("model names follow the original: finetuned_<student>_<hint>_<encoding>_<YY
 test("the example configs under configs/ validate", () => {
   assert.equal(loadBatchConfig(join(repoRoot, "configs", "llm_optimization_config.yaml")).entries.length, 5);
   assert.equal(loadBatchConfig(join(repoRoot, "configs", "local_llamacpp.yaml")).entries[0]!.config.teacherModel?.startsWith("llamacpp/"), true);
+});
+
+test("a batch file's problems are reported all at once, each with its key path and line", () => {
+  const text = [
+    "fine_tuning:", //                                   1
+    "  dataset_path: data/x", //                         2
+    "  ouput_dir: out", //                               3  unknown key
+    "  defaults:", //                                    4
+    "    samples_per_category: 0", //                    5  out of range, reported where written
+    "  models:", //                                      6
+    '    - name: "a"', //                                7
+    "      encodng_type: ascii", //                      8  unknown key
+    '    - name: "a"', //                                9  duplicate name
+    "      hint_type: plan", //                          10 bad value
+  ].join("\n");
+  let err: unknown;
+  try {
+    parseBatchConfig(text, "c.yaml", (b, report) => report("fine_tuning.dataset_path", `dataset directory ${b.datasetPath} does not exist`));
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof BatchConfigError, String(err));
+  const got = err.problems.map((p) => `${p.line}: ${p.keyPath}`);
+  assert.deepEqual(got.sort(), [
+    "10: fine_tuning.models[1].hint_type",
+    "2: fine_tuning.dataset_path",
+    "3: fine_tuning.ouput_dir",
+    "5: fine_tuning.defaults.samples_per_category",
+    "8: fine_tuning.models[0].encodng_type",
+    "9: fine_tuning.models[1].name",
+  ].sort());
+  assert.match(err.message, /^c\.yaml: /);
+  assert.match(err.message, /and 5 more:/);
+  assert.match(err.message, /fine_tuning\.models\[1\]\.name: 'a' is the name of fine_tuning\.models\[0\] too/);
+  assert.match(err.message, /fine_tuning\.ouput_dir: unknown key \(did you mean 'output_dir'\?\).*\(line 3\)/);
 });

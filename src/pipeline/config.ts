@@ -4,7 +4,7 @@
  * defaults, models: [...]}`), validated with errors that name the key path.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, type EncodingType, type HintType, type ViewType } from "../agent/actions.js";
 import { ROLE_DEFAULTS } from "../lm/index.js";
 import { UserError } from "../util/errors.js";
@@ -73,13 +73,21 @@ export interface FinetuneConfig {
 }
 
 /**
+ * The default assessor: `llama-3.3-70b-versatile` on Groq — the one deliberate difference from the
+ * original tool's defaults. The original's `deepseek-r1-distill-llama-70b` was decommissioned by Groq on
+ * 2025-10-02, and Groq names this model as its replacement; `--assessor-model
+ * deepseek-r1-distill-llama-70b` still works wherever a provider serves it.
+ */
+export const DEFAULT_ASSESSOR = "llama-3.3-70b-versatile";
+
+/**
  * The pipeline's defaults (exported as `FINETUNE_DEFAULTS`): the original tool's flags and gridtune's own;
  * {@link finetune} fills what a config leaves out from here.
  */
 export const DEFAULTS: Omit<FinetuneConfig, "datasetPath"> = {
   teacherModel: ROLE_DEFAULTS.teacher.model,
   studentModel: ROLE_DEFAULTS.student.model,
-  assessorModel: ROLE_DEFAULTS.assessor.model,
+  assessorModel: DEFAULT_ASSESSOR,
   teacherGroq: true,
   studentGroq: false,
   assessorGroq: true,
@@ -233,34 +241,38 @@ function nearest(key: string, keys: readonly string[]): string | undefined {
   return best;
 }
 
-function readEntry(obj: unknown, path: string, file: string): Partial<FinetuneConfig> {
-  if (!isRecord(obj)) throw new ConfigError(path, `expected a mapping of settings, got ${describe(obj)}`, file);
+function readEntry(obj: unknown, path: string, report: Report): Partial<FinetuneConfig> {
+  if (!isRecord(obj)) {
+    report(path, `expected a mapping of settings, got ${describe(obj)}`);
+    return {};
+  }
   const out: Partial<FinetuneConfig> = {};
   for (const [key, value] of Object.entries(obj)) {
     const spec = MODEL_KEYS[key];
     const kp = `${path}.${key}`;
     if (!spec) {
       const near = nearest(key, Object.keys(MODEL_KEYS));
-      throw new ConfigError(kp, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${Object.keys(MODEL_KEYS).join(", ")}`, file);
+      report(kp, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${Object.keys(MODEL_KEYS).join(", ")}`, true);
+      continue;
     }
     if (value === null || value === undefined) continue;
     const o = out as Record<string, unknown>;
     switch (spec.type) {
       case "string":
-        if (typeof value !== "string" || value.trim() === "") throw new ConfigError(kp, `expected a non-empty string, got ${describe(value)}`, file);
-        o[spec.field] = value;
+        if (typeof value !== "string" || value.trim() === "") report(kp, `expected a non-empty string, got ${describe(value)}`);
+        else o[spec.field] = value;
         break;
       case "bool":
-        if (typeof value !== "boolean") throw new ConfigError(kp, `expected true or false, got ${describe(value)}`, file);
-        o[spec.field] = value;
+        if (typeof value !== "boolean") report(kp, `expected true or false, got ${describe(value)}`);
+        else o[spec.field] = value;
         break;
       case "int":
-        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new ConfigError(kp, `expected a non-negative integer, got ${describe(value)}`, file);
-        o[spec.field] = value;
+        if (typeof value !== "number" || !Number.isInteger(value) || value < 0) report(kp, `expected a non-negative integer, got ${describe(value)}`);
+        else o[spec.field] = value;
         break;
       case "enum":
-        if (typeof value !== "string" || !spec.values!.includes(value)) throw new ConfigError(kp, `expected one of ${spec.values!.join(", ")}, got ${describe(value)}`, file);
-        o[spec.field] = value;
+        if (typeof value !== "string" || !spec.values!.includes(value)) report(kp, `expected one of ${spec.values!.join(", ")}, got ${describe(value)}`);
+        else o[spec.field] = value;
         break;
       case "budget":
         if (typeof value === "number") o[spec.field] = { calls: value };
@@ -268,17 +280,17 @@ function readEntry(obj: unknown, path: string, file: string): Partial<FinetuneCo
           try {
             o[spec.field] = parseBudget(value);
           } catch (e) {
-            throw new ConfigError(kp, (e as Error).message.replace(/^--budget:?\s*/, ""), file);
+            report(kp, (e as Error).message.replace(/^--budget:?\s*/, ""));
           }
         } else if (isRecord(value)) {
           const b: Budget = {};
           for (const [bk, bv] of Object.entries(value)) {
             if (bk === "calls" && typeof bv === "number" && Number.isInteger(bv) && bv > 0) b.calls = bv;
             else if ((bk === "cost_usd" || bk === "usd") && typeof bv === "number" && bv > 0) b.costUsd = bv;
-            else throw new ConfigError(`${kp}.${bk}`, `expected calls: <positive integer> or cost_usd: <positive number>, got ${describe(bv)}`, file);
+            else report(`${kp}.${bk}`, `expected calls: <positive integer> or cost_usd: <positive number>, got ${describe(bv)}`);
           }
           o[spec.field] = b;
-        } else throw new ConfigError(kp, `expected a number of calls or {calls, cost_usd}, got ${describe(value)}`, file);
+        } else report(kp, `expected a number of calls or {calls, cost_usd}, got ${describe(value)}`);
         break;
     }
   }
@@ -292,53 +304,164 @@ function describe(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Parses and validates a batch file; every error names the file and the key path. */
-export function parseBatchConfig(text: string, file: string): BatchConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError("(yaml)", `not valid YAML: ${(e as Error).message.split("\n")[0]}`, file);
+/** One problem of a batch file: the key path, what is wrong, and the line (1-based) when known. */
+export interface ConfigProblem {
+  keyPath: string;
+  detail: string;
+  line?: number;
+}
+
+/**
+ * Every problem of a batch file at once (a {@link ConfigError} whose `keyPath` is the first's), each
+ * with its key path and line: `c.yaml: fine_tuning.models[0].encodng_type: unknown key … (line 6)`.
+ */
+export class BatchConfigError extends ConfigError {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[], file: string) {
+    // In the file's order, so the list reads top to bottom.
+    const sorted = [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    super(sorted[0]!.keyPath, BatchConfigError.text(sorted), file);
+    this.problems = sorted;
+    this.name = "BatchConfigError";
   }
-  if (!isRecord(doc)) throw new ConfigError("(root)", `expected a mapping with a 'fine_tuning' key, got ${describe(doc)}`, file);
+
+  private static text(problems: readonly ConfigProblem[]): string {
+    const one = (p: ConfigProblem) => `${p.detail}${p.line ? ` (line ${p.line})` : ""}`;
+    if (problems.length === 1) return one(problems[0]!);
+    return `${one(problems[0]!)}\n… and ${problems.length - 1} more:\n${problems
+      .slice(1)
+      .map((p) => `  ${p.keyPath}: ${one(p)}`)
+      .join("\n")}`;
+  }
+}
+
+type Report = (keyPath: string, detail: string, atKey?: boolean) => void;
+
+/** Every value of `config` that {@link resolveConfig} rejects: its snake-case key and the reason. */
+function rangeProblems(config: Partial<FinetuneConfig>, where: string): { key: string; detail: string }[] {
+  const out: { key: string; detail: string }[] = [];
+  const c: Partial<FinetuneConfig> = { ...config };
+  for (let guard = 0; guard < 32; guard++) {
+    try {
+      resolveConfig({ datasetPath: "-", ...c }, where);
+      return out;
+    } catch (e) {
+      if (!(e instanceof ConfigError) || !e.keyPath.startsWith(where + ".")) throw e;
+      const key = e.keyPath.slice(where.length + 1);
+      out.push({ key, detail: e.message.slice(e.keyPath.length + 2) });
+      const field = MODEL_KEYS[key]?.field;
+      if (!field || !(field in c)) return out;
+      delete (c as Record<string, unknown>)[field];
+    }
+  }
+  return out;
+}
+
+/** `fine_tuning.models[2].hint_type` → ["fine_tuning", "models", 2, "hint_type"]. */
+function pathParts(keyPath: string): (string | number)[] {
+  return keyPath.split(".").flatMap((seg) => {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(seg);
+    if (!m) return [seg];
+    const idx = [...m[2]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...idx];
+  });
+}
+
+/** More checks of a batch (its dataset, its output directory), reported with the file's problems. */
+export type BatchCheck = (batch: { datasetPath?: string; outputDir?: string }, report: (keyPath: string, detail: string) => void) => void;
+
+/**
+ * Parses and validates a batch file; reports every problem at once (and those of `check`), each with
+ * its key path and line.
+ */
+export function parseBatchConfig(text: string, file: string, check?: BatchCheck): BatchConfig {
+  const lines = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (parsed.errors.length > 0) {
+    throw new BatchConfigError(
+      parsed.errors.map((e) => ({ keyPath: "(yaml)", detail: `not valid YAML: ${e.message.split("\n")[0]}`, line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line })),
+      file,
+    );
+  }
+  const problems: ConfigProblem[] = [];
+  /** The line of the value (or, for an unknown key, of the key) at `keyPath`. */
+  const lineOf = (keyPath: string, atKey = false): number | undefined => {
+    const parts = pathParts(keyPath);
+    const node = atKey ? parsed.getIn(parts.slice(0, -1), true) : parsed.getIn(parts, true);
+    let range: [number, number, number] | undefined | null;
+    if (atKey && isMap(node)) {
+      const key = parts[parts.length - 1];
+      const pair = node.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === key);
+      range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    } else range = (node as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lines.linePos(range[0]).line : undefined;
+  };
+  const report: Report = (keyPath, detail, atKey = false) => {
+    const line = lineOf(keyPath, atKey);
+    problems.push({ keyPath, detail, ...(line ? { line } : {}) });
+  };
+  const fail = (): never => {
+    throw new BatchConfigError(problems, file);
+  };
+  const doc: unknown = parsed.toJS();
+  if (!isRecord(doc)) {
+    report("(root)", `expected a mapping with a 'fine_tuning' key, got ${describe(doc)}`);
+    return fail();
+  }
   const ft = doc["fine_tuning"];
-  if (ft === undefined) throw new ConfigError("fine_tuning", "missing; the file needs a 'fine_tuning:' section", file);
-  if (!isRecord(ft)) throw new ConfigError("fine_tuning", `expected a mapping, got ${describe(ft)}`, file);
+  if (ft === undefined) {
+    report("fine_tuning", "missing; the file needs a 'fine_tuning:' section");
+    return fail();
+  }
+  if (!isRecord(ft)) {
+    report("fine_tuning", `expected a mapping, got ${describe(ft)}`);
+    return fail();
+  }
   for (const key of Object.keys(ft)) {
     if (!TOP_KEYS.includes(key)) {
       const near = nearest(key, TOP_KEYS);
-      throw new ConfigError(`fine_tuning.${key}`, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${TOP_KEYS.join(", ")}`, file);
+      report(`fine_tuning.${key}`, `unknown key${near ? ` (did you mean '${near}'?)` : ""}; allowed: ${TOP_KEYS.join(", ")}`, true);
     }
   }
   const approach = ft["approach"];
-  if (approach !== undefined && approach !== "teacher_student") throw new ConfigError("fine_tuning.approach", `only 'teacher_student' is supported, got ${describe(approach)}`, file);
+  if (approach !== undefined && approach !== "teacher_student") report("fine_tuning.approach", `only 'teacher_student' is supported, got ${describe(approach)}`);
   const str = (k: string): string | undefined => {
     const v = ft[k];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== "string" || v.trim() === "") throw new ConfigError(`fine_tuning.${k}`, `expected a non-empty string, got ${describe(v)}`, file);
+    if (typeof v !== "string" || v.trim() === "") {
+      report(`fine_tuning.${k}`, `expected a non-empty string, got ${describe(v)}`);
+      return undefined;
+    }
     return v;
   };
   const datasetPath = str("dataset_path");
   const outputDir = str("output_dir");
-  const defaults = ft["defaults"] === undefined || ft["defaults"] === null ? {} : readEntry(ft["defaults"], "fine_tuning.defaults", file);
+  const defaults = ft["defaults"] === undefined || ft["defaults"] === null ? {} : readEntry(ft["defaults"], "fine_tuning.defaults", report);
+  for (const p of rangeProblems(defaults, "fine_tuning.defaults")) report(`fine_tuning.defaults.${p.key}`, p.detail);
   const models = ft["models"];
-  if (!Array.isArray(models) || models.length === 0) throw new ConfigError("fine_tuning.models", `expected a non-empty list of model configurations, got ${describe(models)}`, file);
+  if (!Array.isArray(models) || models.length === 0) {
+    report("fine_tuning.models", `expected a non-empty list of model configurations, got ${describe(models)}`);
+    return fail();
+  }
+  const seen = new Map<string, number>();
   const entries: BatchEntry[] = models.map((m, i) => {
     const path = `fine_tuning.models[${i}]`;
-    const own = readEntry(m, path, file);
+    const own = readEntry(m, path, report);
     const config: Partial<FinetuneConfig> = { ...defaults, ...own };
     if (outputDir !== undefined) config.outputDir = outputDir;
     if (datasetPath !== undefined) config.datasetPath = datasetPath;
-    // Values are validated now (with the key path) so a bad entry fails before any run starts.
-    try {
-      resolveConfig({ datasetPath: "-", ...config }, path);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(e.keyPath, e.message.slice(e.keyPath.length + 2), file);
-      throw e;
-    }
+    // Values are validated now (with the key path) so a bad entry fails before any run starts;
+    // a value from `defaults` was checked (and reported) with the defaults.
+    for (const p of rangeProblems(config, path)) if ((MODEL_KEYS[p.key]?.field ?? p.key) in own) report(`${path}.${p.key}`, p.detail);
     const name = own.name ?? `model_${i + 1}`;
+    // Entry names go into the model names: two entries of one batch never share one.
+    const first = seen.get(name);
+    if (first !== undefined) report(`${path}.name`, `'${name}' is the name of fine_tuning.models[${first}] too; each entry needs its own name`);
+    else seen.set(name, i);
     return { name, config, path };
   });
+  check?.({ ...(datasetPath !== undefined ? { datasetPath } : {}), ...(outputDir !== undefined ? { outputDir } : {}) }, (kp, detail) => report(kp, detail));
+  if (problems.length) fail();
   return { file, ...(datasetPath !== undefined ? { datasetPath } : {}), ...(outputDir !== undefined ? { outputDir } : {}), entries };
 }
 
@@ -346,7 +469,7 @@ export function parseBatchConfig(text: string, file: string): BatchConfig {
  * Reads and validates a YAML batch file in the original tool's schema (`fine_tuning: {dataset_path,
  * defaults, models: [...]}`); errors name the file and the key path.
  */
-export function loadBatchConfig(file: string): BatchConfig {
+export function loadBatchConfig(file: string, check?: BatchCheck): BatchConfig {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -354,7 +477,7 @@ export function loadBatchConfig(file: string): BatchConfig {
     const code = (e as { code?: string }).code;
     throw new UserError(code === "ENOENT" ? `--config ${file}: no such file` : `--config ${file}: cannot read it (${(e as Error).message})`);
   }
-  return parseBatchConfig(text, file);
+  return parseBatchConfig(text, file, check);
 }
 
 /** The run record's snake-case configuration. */

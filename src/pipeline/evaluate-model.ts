@@ -9,10 +9,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ChatAdapter } from "../dspy/index.js";
-import { checkCredentials, LMRuntime, ManagedLM, priceFor, DEFAULT_PRICES, type UsageSnapshot } from "../lm/index.js";
+import { checkCredentials, LMRuntime, ManagedLM, priceFor, roleSpec, DEFAULT_PRICES, type UsageSnapshot } from "../lm/index.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { UserError } from "../util/errors.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
+import { preflightRoles, type RoleToCheck } from "./preflight.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../rl/rollout.js";
 import type { MetricName } from "./config.js";
@@ -20,9 +21,10 @@ import { sampleDataset, stepId, toExample, type StepRecord } from "./data.js";
 import { previousSteps } from "./history-data.js";
 import { evaluateExamples, type EvaluationReport } from "./evaluate.js";
 import { Judge } from "./metrics.js";
-import { preflightRoles, type RoleToCheck } from "./preflight.js";
 import { usageRecord } from "./report.js";
-import type { RoleUsage, RunInfo } from "./run-info.js";
+import type { RoleFailures, RoleUsage, RunInfo, RunStatus } from "./run-info.js";
+import { degradedMessage, failedMessage, FailureLedger, RunFailedError } from "./outcome.js";
+import { DEFAULT_ASSESSOR } from "./config.js";
 
 /**
  * Options of {@link evaluate}: the saved agent, and either a dataset (offline) or an env and episodes
@@ -79,6 +81,11 @@ export interface EvaluateResult {
   /** The same usage with failed calls, as the tracker has it (for the console table). */
   usage_snapshot: UsageSnapshot;
   seconds: number;
+  /** `completed`, or `degraded` when a role's calls (or the examples scored) failed beyond the stated share. */
+  status: RunStatus;
+  outcome_message: string;
+  /** Calls and failures per role and model (and the examples that could not be scored, as `evaluation`). */
+  failures: RoleFailures[];
 }
 
 /** Which steps an offline evaluation scores, and what it was estimated to cost beforehand. */
@@ -169,15 +176,16 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   if (offline === (options.envId !== undefined)) throw new UserError("give either --dataset-path DIR (offline accuracy) or --env ID --episodes N (closed loop)");
   const t0 = performance.now();
   const runtime = options.runtime ?? new LMRuntime({ log: (line) => log(`  ↻ ${line}`) });
-  const ownRuntime = options.runtime === undefined;
   const usage = runtime.usage;
   const config = runtime.config;
   const concurrency = options.concurrency ?? 4;
   const metric = options.metric ?? "ai-feedback";
   if (options.envId !== undefined) makeEnv(options.envId); // unknown id: fail before any LM
-  const assessorSpec = offline && metric === "ai-feedback" ? runtime.spec(options.assessorModel ?? "deepseek-r1-distill-llama-70b", "assessor", options.assessorGroq) : null;
-  const studentSpec = options.studentModel ? runtime.spec(options.studentModel, "student", options.studentGroq) : null;
+  const assessorSpec = offline && metric === "ai-feedback" ? roleSpec(options.assessorModel ?? DEFAULT_ASSESSOR, "assessor", options.assessorGroq) : null;
+  const studentSpec = options.studentModel ? roleSpec(options.studentModel, "student", options.studentGroq) : null;
   if (assessorSpec || studentSpec) checkCredentials([...(assessorSpec ? [assessorSpec] : []), ...(studentSpec ? [studentSpec] : [])], config);
+  const ledger = new FailureLedger(hooks.signal);
+  const signal = ledger.signal;
   const agent = await MinigridAgent.load(options.modelPath, {
     ...(studentSpec ? { lm: runtime.lm(studentSpec.id, { role: "student", concurrency }) } : {}),
     runtime,
@@ -185,15 +193,20 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     onWarning: (w) => log(`⚠️ ${w}`),
     ...(options.history !== undefined ? { history: options.history } : {}),
   });
-  const student = agent.act.predict.lm?.model ?? "(none)";
+  const loaded = agent.act.predict.lm;
+  if (loaded) agent.setLM(ledger.observe(loaded, "student"));
+  const student = loaded?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
   log(`   ${agent.hintType} hints, ${agent.encodingType} encoding, ${agent.view} view, student ${student}`);
   const assessorLM = assessorSpec ? runtime.lm(assessorSpec.id, { role: "assessor", concurrency }) : undefined;
+  const outcome = (): Pick<EvaluateResult, "status" | "outcome_message" | "failures"> => {
+    const over = ledger.overLimit();
+    return { status: over.length ? "degraded" : "completed", outcome_message: over.length ? degradedMessage(over) : "", failures: ledger.failures() };
+  };
   try {
     if (options.preflight !== false) {
       const roles: RoleToCheck[] = [];
-      const studentLM = agent.act.predict.lm;
-      if (studentLM instanceof ManagedLM) roles.push({ role: "student", lm: studentLM });
+      if (loaded instanceof ManagedLM) roles.push({ role: "student", lm: loaded });
       if (assessorLM) roles.push({ role: "assessor", lm: assessorLM });
       if (roles.length > 0) await preflightRoles(runtime, roles, { signature: agent.act.predict.signature, examples: [], maxDemos: 0 }, hooks.signal);
     }
@@ -205,8 +218,8 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const judge = new Judge({
         metric,
         hint: agent.hintType,
-        ...(assessorLM ? { assessor: assessorLM } : {}),
-        ...(hooks.signal ? { signal: hooks.signal } : {}),
+        ...(assessorLM ? { assessor: ledger.observe(assessorLM, "assessor") } : {}),
+        signal,
       });
       log(
         scope === "test-split"
@@ -217,9 +230,10 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       for (const l of estimate.text) log(l);
       const selection: OfflineSelection = { scope, run_record: record, examples: examples.length, estimated_calls: estimate.calls, estimated_cost_usd: Math.round(estimate.costUsd * 1e4) / 1e4 };
       log(`📊 Evaluating on ${examples.length} examples (metric ${metric})...`);
-      const report = await evaluateExamples(agent, examples, judge, { concurrency, ...(hooks.progress ? { progress: hooks.progress } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}) });
+      const report = await evaluateExamples(agent, examples, judge, { concurrency, ...(hooks.progress ? { progress: hooks.progress } : {}), signal });
       steps.forEach((s, i) => Object.assign(report.examples[i]!, { env_id: s.env_id, seed: s.seed, episode: s.episode, step: s.step, mission: s.mission }));
-      return { model_path: options.modelPath, mode: "offline", offline: report, selection, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+      ledger.recordEvaluation(student, report.examples);
+      return { model_path: options.modelPath, mode: "offline", offline: report, selection, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000, ...outcome() };
     }
     const episodes = options.episodes ?? 10;
     log(`🎮 Closed loop: ${episodes} episodes of ${options.envId} from seed ${options.seed ?? 0}...`);
@@ -228,11 +242,15 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       episodes,
       seed: options.seed ?? 0,
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      signal,
       ...(hooks.progress ? { progress: hooks.progress } : {}),
     });
-    return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000 };
+    return { model_path: options.modelPath, mode: "closed-loop", closed_loop: result, usage: usageRecord(usage.snapshot()), usage_snapshot: usage.snapshot(), seconds: (performance.now() - t0) / 1000, ...outcome() };
+  } catch (e) {
+    const stop = ledger.fatal;
+    if (stop) throw new RunFailedError(failedMessage(stop, null), null, ledger.failures());
+    throw e;
   } finally {
-    if (ownRuntime) await runtime.dispose();
+    if (!options.runtime) await runtime.dispose();
   }
 }

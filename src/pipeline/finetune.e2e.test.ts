@@ -48,6 +48,9 @@ test("finetune with 30% injected 429/500 faults: exit 0, both files, the model r
     assert.ok(r.stdout.includes(line), `missing '${line}' in:\n${r.stdout}`);
   }
   assert.match(r.stderr, /retrying in 0\.0 s/, "faults were injected and retried (each retry printed to stderr)");
+  const last = r.stdout.trim().split("\n").pop()!;
+  assert.match(last, /^✅ Run completed: model saved to .*finetuned_/, "the last line says how the run ended");
+  assert.doesNotMatch(r.stdout, /Success|Completed!/);
   const files = outputFiles(out);
   assert.equal(files.length, 2, files.join(", "));
   programFile = join(out, files.find((f) => !f.endsWith("_info.json"))!);
@@ -56,9 +59,11 @@ test("finetune with 30% injected 429/500 faults: exit 0, both files, the model r
   const info = JSON.parse(readFileSync(infoFile, "utf8")) as RunInfo;
   assert.equal(info.format, "gridtune-run/1");
   assert.equal(info.status, "completed");
+  assert.equal(info.outcome_message, "");
+  assert.ok(info.failures!.some((f) => f.role === "teacher" && f.calls > 0) && info.failures!.some((f) => f.role === "evaluation"), JSON.stringify(info.failures));
   assert.equal(info.config.teacher_model, "groq/llama-3.3-70b-versatile");
   assert.equal(info.config.student_model, "ollama/llama3.1:70b");
-  assert.equal(info.config.assessor_model, "groq/deepseek-r1-distill-llama-70b");
+  assert.equal(info.config.assessor_model, "groq/llama-3.3-70b-versatile", "the default assessor is Groq's named replacement");
   assert.ok(info.dataset.splits.train > 0 && info.dataset.splits.val > 0 && info.dataset.splits.test > 0);
   assert.equal(info.examples.length, info.dataset.splits.test);
   assert.equal(info.results.n, info.examples.length);
@@ -69,7 +74,7 @@ test("finetune with 30% injected 429/500 faults: exit 0, both files, the model r
   assert.equal(info.environment?.["GROQ_API_KEY"], "set");
   // Calls reached each role's model, over each protocol.
   const seen = new Set(server.chatRequests.map((q) => `${q.api}:${q.model}`));
-  for (const k of ["openai:llama-3.3-70b-versatile", "openai:deepseek-r1-distill-llama-70b", "ollama:llama3.1:70b"]) assert.ok(seen.has(k), `${k} not called: ${[...seen].join(", ")}`);
+  for (const k of ["openai:llama-3.3-70b-versatile", "ollama:llama3.1:70b"]) assert.ok(seen.has(k), `${k} not called: ${[...seen].join(", ")}`);
   assert.ok(server.requests.some((q) => q.outcome === 429) && server.requests.some((q) => q.outcome === 500));
   // The saved program reloads and answers through the student's model.
   const saved = JSON.parse(readFileSync(programFile, "utf8"));
@@ -124,7 +129,7 @@ test("--dry-run counts the calls per role and calls nothing, writes nothing", as
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Dry run/);
   assert.match(r.stdout, /teacher\s+groq\/llama-3\.3-70b-versatile\s+\d+ calls/);
-  assert.match(r.stdout, /assessor\s+groq\/deepseek-r1-distill-llama-70b/);
+  assert.match(r.stdout, /assessor\s+groq\/llama-3\.3-70b-versatile/);
   // Preflight may read model lists; a dry run sends no completion.
   assert.equal(server.chatRequests.length, 0);
   assert.ok(server.requests.every((q) => q.method === "GET"), server.requests.map((q) => `${q.method} ${q.path}`).join(", "));
@@ -161,10 +166,14 @@ test("a YAML batch: one failed model does not stop the others; a summary table e
   assert.match(r.stdout, /\[1\/2\] FINE-TUNING: needs_openai/);
   assert.match(r.stdout, /Fine-tuning failed for needs_openai: .*OPENAI_API_KEY/);
   assert.match(r.stdout, /\[2\/2\] FINE-TUNING: works/);
-  assert.match(r.stdout, /Pipeline completed: 1\/2 models fine-tuned successfully/);
   assert.match(r.stdout, /needs_openai\s+failed/);
   assert.match(r.stdout, /works\s+completed/);
+  assert.doesNotMatch(r.stdout, /🎉/);
+  assert.match(r.stdout.trim().split("\n").pop()!, /^❌ Run failed: batch .*batch\.yaml: 1 of 2 completed, 0 degraded, 1 failed$/);
   assert.equal(outputFiles(out).length, 2);
+  // The summary lists exactly the files written.
+  const listed = [...r.stdout.matchAll(/^  (\/.*\.json)$/gm)].map((m) => m[1]!);
+  assert.deepEqual(listed.sort(), outputFiles(out).map((f) => join(out, f)).sort());
   assert.ok(outputFiles(out).some((f) => /_action_natural_/.test(f)));
 });
 

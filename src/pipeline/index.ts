@@ -18,6 +18,8 @@ export {
   parseBatchConfig,
   loadBatchConfig,
   ConfigError,
+  BatchConfigError,
+  DEFAULT_ASSESSOR,
   AUTO_LEVELS,
   METRIC_NAMES,
   type FinetuneConfig,
@@ -32,6 +34,8 @@ export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSi
 export { evaluateExamples, summarize, report, isFatalLMError, type EvaluationReport } from "./evaluate.js";
 export { usageTable, usageRecord, evaluationLines, table } from "./report.js";
 export type * from "./run-info.js";
+export { FAILURE_SHARE_LIMIT, EXIT_CODES, FailureLedger, RunFailedError, FatalLMStop, isRunStoppingError, failureTable, outcomeLine } from "./outcome.js";
+export { consoleStory, type FinetuneEvent, type FinetuneListener } from "./story.js";
 export { MinigridAgent } from "../agent/minigrid-agent.js";
 export { HintWrapper } from "../rl/hint-wrapper.js";
 export { rollout } from "../rl/rollout.js";

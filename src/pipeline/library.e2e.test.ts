@@ -4,12 +4,17 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import type { ProgressEvent } from "../util/progress.js";
 import { finetune, modelName, timestampOf } from "./index.js";
 import { collectTinyDataset, dspyReply } from "./test-support.js";
+import type { FinetuneEvent } from "./story.js";
+import { resolveConfig } from "./config.js";
+import { checkpointPathFor, datasetStampOf } from "./run-files.js";
+import { roleSpecs } from "./steps/lms.js";
+import { CheckpointMismatchError } from "../dspy/optimizers/miprov2.js";
 import { setEnvVars } from "../testing/env-vars.test-util.js";
 import { tempDir } from "../testing/temp-dir.js";
 
@@ -28,31 +33,55 @@ after(async () => {
   await server.close();
 });
 
-test("finetune() returns the run record; progress events per phase; the program cannot be saved → metadata only", async () => {
+test("finetune() returns the run record; progress and story events; a taken name is never replaced: the next free suffix is used", async () => {
   const out = join(root, "out");
   const now = new Date(2025, 0, 2, 3, 4, 5);
   const name = modelName("llama3.1:70b", "action", "ascii", timestampOf(now));
-  mkdirSync(join(out, `${name}.json`), { recursive: true }); // a directory where the program file goes
+  mkdirSync(join(out, `${name}.json`), { recursive: true }); // something already has the program's name
+  writeFileSync(join(out, `${name}_2_info.json`), "keep me\n"); // and the record's name of the next one
   const events: ProgressEvent[] = [];
+  const story: FinetuneEvent[] = [];
   const lines: string[] = [];
-  const info = await finetune(
-    { datasetPath: dataset, outputDir: out, numTrials: 2, numCandidates: 2, samplesPerCategory: 3, metric: "optimal" },
-    { progress: (e) => events.push(e), log: (l) => lines.push(l), now: () => now },
-  );
-  assert.equal(info.model_name, name);
-  assert.equal(info.program.saved, false);
-  assert.match(info.program.error ?? "", /./);
-  assert.equal(info.files.program, null);
-  assert.ok(info.files.info && existsSync(info.files.info));
+  const config = { datasetPath: dataset, outputDir: out, numTrials: 2, numCandidates: 2, samplesPerCategory: 3, metric: "optimal" as const };
+  const info = await finetune(config, { progress: (e) => events.push(e), log: (l) => lines.push(l), onEvent: (e) => story.push(e), now: () => now });
+  assert.equal(info.model_name, `${name}_3`);
+  assert.equal(info.status, "completed");
+  assert.equal(info.program.saved, true);
+  assert.equal(info.files.program, join(out, `${name}_3.json`));
+  assert.ok(statSync(join(out, `${name}.json`)).isDirectory(), "the taken name is untouched");
+  assert.equal(readFileSync(join(out, `${name}_2_info.json`), "utf8"), "keep me\n");
   const onDisk = JSON.parse(readFileSync(info.files.info!, "utf8"));
-  assert.equal(onDisk.program.saved, false);
-  assert.ok(onDisk.warnings.some((w: string) => /could not be saved/.test(w)));
-  assert.ok(lines.some((l) => /Failed to save model/.test(l)));
-  assert.ok(lines.some((l) => /Saved metadata only/.test(l)));
+  assert.equal(onDisk.model_name, `${name}_3`);
+  assert.equal(JSON.parse(readFileSync(info.files.program!, "utf8")).metadata.gridtune.model_name, `${name}_3`);
+  // The same second again: a fourth name; the third run's files keep their bytes.
+  const before3 = readFileSync(info.files.program!, "utf8") + readFileSync(info.files.info!, "utf8");
+  const again = await finetune(config, { log: () => {}, now: () => now });
+  assert.equal(again.model_name, `${name}_4`);
+  assert.equal(readFileSync(info.files.program!, "utf8") + readFileSync(info.files.info!, "utf8"), before3);
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith(".tmp")), [], "no temp file left");
+  // The story: typed events, the console lines a listener of them, the outcome last.
+  const kinds = story.map((e) => e.kind);
+  for (const k of ["header", "data", "step", "optimized", "distilled", "evaluated", "saved", "usage", "outcome"]) assert.ok(kinds.includes(k as FinetuneEvent["kind"]), `no ${k} event`);
+  assert.deepEqual(story.filter((e) => e.kind === "step").map((e) => (e as { step: number }).step), [1, 2, 3, 4, 5]);
+  assert.equal(kinds[kinds.length - 1], "outcome");
+  assert.match(lines[lines.length - 1]!, /✅ Run completed: model saved to/);
   const phases = new Set(events.map((e) => e.phase));
   for (const p of ["bootstrap", "search", "test"]) assert.ok(phases.has(p), `no ${p} progress: ${[...phases].join(", ")}`);
   assert.equal(info.results.n, info.dataset.splits.test);
   assert.ok(info.timings["lm_requests"]! > 0);
+});
+
+test("an optimizer error ends the run as failed, matched by class: a checkpoint of other settings", async () => {
+  const out = join(root, "mismatch");
+  const config = resolveConfig({ datasetPath: dataset, outputDir: out, numTrials: 2, numCandidates: 2, samplesPerCategory: 3, metric: "optimal", resume: true });
+  const ck = checkpointPathFor(config, roleSpecs(config), datasetStampOf(dataset));
+  mkdirSync(dirname(ck), { recursive: true });
+  writeFileSync(ck, JSON.stringify({ version: -1 }));
+  const lines: string[] = [];
+  await assert.rejects(finetune(config, { log: (l) => lines.push(l) }), (e) => e instanceof CheckpointMismatchError);
+  assert.match(lines[lines.length - 1]!.trim(), /^❌ Run failed: .*delete it or run without resume/);
+  assert.ok(!lines.some((l) => /Run completed|Warning: prompt optimization failed/.test(l)));
+  assert.deepEqual(readdirSync(out).filter((f) => f.endsWith(".json")), [], "no model, no record");
 });
 
 test("finetune() stops on its signal", async () => {

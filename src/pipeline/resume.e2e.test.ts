@@ -56,7 +56,7 @@ test("killed during optimization, resumed: no finished trial repeated, same resu
     onStart: (child) => {
       const timer = setInterval(() => {
         if (!existsSync(ckDir)) return;
-        const f = readdirSync(ckDir).find((x) => x.endsWith(".json"));
+        const f = readdirSync(ckDir).find((x) => /^miprov2-[0-9a-f]+\.json$/.test(x)); // not the usage sidecar
         if (!f) return;
         try {
           const ck = JSON.parse(readFileSync(join(ckDir, f), "utf8")) as { search?: { trials?: unknown[] } };

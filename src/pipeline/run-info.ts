@@ -7,6 +7,22 @@
 /** How one evaluated example was judged by the metric. */
 export type Verdict = "exact" | "optimal" | "reasonable" | "wrong" | "error";
 
+/**
+ * How a run ended: `completed`; `degraded` (finished, but some role's calls failed beyond the stated
+ * share); `failed` (stopped by a fatal LM error); `stopped` (interrupted, or a dry run).
+ */
+export type RunStatus = "completed" | "degraded" | "failed" | "stopped";
+
+/** One role's calls in a run: how many, how many still failed after retries, and why (reason → count). */
+export interface RoleFailures {
+  /** teacher | proposer | student | assessor, or `evaluation` for test examples that could not be scored. */
+  role: string;
+  model: string;
+  calls: number;
+  failed: number;
+  reasons: Record<string, number>;
+}
+
 /** A run's resolved configuration as its record keeps it (no secrets). */
 export interface RunConfig {
   dataset_path: string;
@@ -100,7 +116,12 @@ export interface RunInfo {
   format: "gridtune-run/1";
   model_name: string;
   created_at: string;
-  status: "completed" | "failed" | "stopped";
+  /** How the run ended (see src/pipeline/outcome.ts): the exit code and the console's last line say the same. */
+  status: RunStatus;
+  /** The outcome in words: why the run failed or is degraded, what to change, how to resume ("" when completed). */
+  outcome_message?: string;
+  /** Calls and failures per role and model (and the test examples that could not be scored, as role `evaluation`). */
+  failures?: RoleFailures[];
   config: RunConfig;
   dataset: {
     path: string;

@@ -4,11 +4,12 @@
  * against the expert's optimum, return).
  */
 import type { Command } from "commander";
-import { writeJsonAtomic } from "../../util/atomic-write.js";
-import { METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
-import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+import { existsSync } from "node:fs";
+import { writeJsonExclusive } from "../../util/atomic-write.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 import { UserError } from "../../util/errors.js";
+import { DEFAULT_ASSESSOR, METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
+import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { temperatureFlag } from "./evaluate-benchmark.js";
 
 interface Opts extends LMFlags {
@@ -49,7 +50,7 @@ export function register(program: Command): void {
     .option("--episodes <n>", "closed loop: episodes (seeds seed, seed+1, …)", intFlag("--episodes", 1), 10)
     .option("--seed <n>", "first seed (closed loop) / sampling seed (offline)", intFlag("--seed", 0), 0)
     .option("--metric <name>", "exact | optimal | ai-feedback (offline)", choiceFlag("--metric", METRIC_NAMES), "ai-feedback")
-    .option("--assessor-model <id>", "assessor of the AI-feedback metric", "deepseek-r1-distill-llama-70b")
+    .option("--assessor-model <id>", "assessor of the AI-feedback metric", DEFAULT_ASSESSOR)
     .option("--assessor-groq", "bare assessor id on Groq (default)")
     .option("--no-assessor-groq", "bare assessor id on a local Ollama")
     .option("--student-model <id>", "run the agent on this model instead of the one it was saved with")
@@ -80,7 +81,10 @@ export function register(program: Command): void {
       const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
       const progress = progressBars(opts.progress !== false);
       const interrupt = interruptSignal(() => progress.finish());
+      const { EXIT_CODES, failureTable, outcomeLine, RunFailedError } = await import("../../pipeline/outcome.js");
       try {
+        // A run never replaces a file: refuse before any LM call (and create it exclusively at the end).
+        if (opts.out && existsSync(opts.out)) throw new UserError(`--out ${opts.out}: the file exists; gridtune never replaces a file — pick another name or remove it`);
         const r = await evaluate(
           {
             modelPath: opts.modelPath!,
@@ -105,7 +109,8 @@ export function register(program: Command): void {
           { signal: interrupt.signal, progress, log: opts.json ? () => {} : (l) => console.log(l) },
         );
         progress.finish();
-        if (opts.out) writeJsonAtomic(opts.out, r);
+        if (opts.out) writeJsonExclusive(opts.out, r);
+        process.exitCode = EXIT_CODES[r.status];
         if (opts.json) {
           console.log(JSON.stringify(r));
           return;
@@ -123,6 +128,15 @@ export function register(program: Command): void {
         }
         console.log("\n💰 LM usage:");
         console.log(usageTable(r.usage_snapshot));
+        const failed = r.failures.filter((f) => f.failed > 0);
+        if (failed.length) console.log("\n🧾 Failed calls after retries, per role:\n" + failureTable(failed));
+        console.log("\n" + outcomeLine(r.status, r.outcome_message || "evaluation completed"));
+      } catch (e) {
+        if (!(e instanceof RunFailedError)) throw e;
+        progress.finish();
+        if (e.failures.some((f) => f.failed > 0)) console.log("\n🧾 Failed calls after retries, per role:\n" + failureTable(e.failures.filter((f) => f.failed > 0)));
+        console.log("\n" + outcomeLine("failed", e.message));
+        process.exitCode = e.exitCode;
       } finally {
         progress.finish();
         interrupt.dispose();

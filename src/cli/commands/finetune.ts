@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES } from "../../agent/actions.js";
 import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, OPTIMIZER_NAMES, parseBudget, type FinetuneConfig } from "../../pipeline/config.js";
 import { UserError } from "../../util/errors.js";
+import { EXIT_CODES, RunFailedError } from "../../pipeline/outcome.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
@@ -95,7 +96,7 @@ export function register(program: Command): void {
           const { runBatch } = await import("../../pipeline/batch.js");
           const r = await runBatch(opts.config, overrides, { signal: interrupt.signal, progress, ...lmHooks });
           if (opts.json) console.log(JSON.stringify(r));
-          if (r.succeeded < r.runs.length) process.exitCode = 1;
+          process.exitCode = r.exitCode;
           return;
         }
         if (!opts.datasetPath) throw new UserError("--dataset-path is required (or --config FILE with fine_tuning.dataset_path)");
@@ -104,10 +105,13 @@ export function register(program: Command): void {
         config.teacherGroq = opts.teacherGroq ?? true;
         config.studentGroq = opts.studentGroq ?? false;
         config.assessorGroq = opts.assessorGroq ?? true;
+        // The story's last line says how the run ended; the exit code says the same (EXIT_CODES).
         const info = await finetune(config, { signal: interrupt.signal, progress, ...lmHooks });
         if (opts.json) console.log(JSON.stringify(info));
-        if (!opts.dryRun) console.log(info.program.saved ? `\n🎉 Success! Fine-tuned model available at: ${info.files.program}` : `\n⚠️ Process completed but model save failed. Check logs for details.`);
-        if (!info.program.saved && !opts.dryRun) process.exitCode = 1;
+        if (!opts.dryRun) process.exitCode = EXIT_CODES[info.status];
+      } catch (e) {
+        if (!(e instanceof RunFailedError)) throw e;
+        process.exitCode = e.exitCode; // already reported as the story's last line
       } finally {
         progress.finish();
         interrupt.dispose();

@@ -43,7 +43,8 @@ test("a GGUF whose 512-token context is too small, pinned by GRIDTUNE_LLAMACPP_C
 test("with GRIDTUNE_LOCAL_MODEL (a GGUF declaring a 512-token context): the context is sized to the run; collects, fine-tunes, evaluates and saves", async () => {
   const dir = join(root, "job");
   const r = await runCli(["start", "--dir", dir, "--no-progress"], { ...BASE, ...LLAMA, GRIDTUNE_LOCAL_MODEL: model });
-  assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+  // The tiny random model's answers rarely parse: then the run is degraded (exit 3) and says so last.
+  assert.ok(r.code === 0 || r.code === 3, r.stderr + r.stdout.slice(-2000));
   const sized = /✅ Preflight: teacher\/proposer\/student\/assessor llamacpp\/.*tiny\.gguf \(context (\d+)\)/.exec(r.stdout);
   assert.ok(sized, r.stdout.slice(0, 3000));
   assert.ok(Number(sized[1]) > 512, `context ${sized[1]}`);
@@ -51,7 +52,11 @@ test("with GRIDTUNE_LOCAL_MODEL (a GGUF declaring a 512-token context): the cont
   assert.match(r.stdout, /no API key set: teacher, student and assessor on a local llama\.cpp model/);
   assert.match(r.stdout, /Collecting expert demonstrations/);
   assert.match(r.stdout, /Step 5/);
-  assert.match(r.stdout, /gridtune evaluate --model-path/);
+  assert.match(r.stdout, /gridtune serve --runs/);
+  const last = r.stdout.trim().split("\n").pop()!;
+  if (r.code === 0) assert.match(last, /^✅ Run completed/);
+  else assert.match(last, /^⚠️ Run degraded: .*test examples could not be scored/);
+  assert.doesNotMatch(r.stdout, /Pipeline Completed!|Success/);
   assert.ok(existsSync(join(dir, "dataset", "manifest.json")));
   assert.equal(readdirSync(join(dir, "saved_llm_models")).filter((f) => f.endsWith(".json")).length, 2);
 });

@@ -58,6 +58,7 @@ async function mainJob(opts: Opts): Promise<void> {
   });
   const progress = progressBars(opts.progress !== false);
   const interrupt = interruptSignal(() => progress.finish());
+  const { EXIT_CODES, outcomeLine, RunFailedError } = await import("../../pipeline/outcome.js");
   try {
     const job = await runStartJob(
       { dir: opts.dir, seed: opts.seed, downloadProgress: opts.progress !== false },
@@ -66,12 +67,18 @@ async function mainJob(opts: Opts): Promise<void> {
     progress.finish();
     const model = job.programPath;
     console.log("\nNext:");
-    if (model) {
+    if (model && job.run.status === "completed") {
       console.log(`  gridtune evaluate --model-path ${model} --env MiniGrid-Empty-5x5-v0 --episodes 3   # the agent acting`);
       console.log(`  gridtune play --model-path ${model} --env BabyAI-GoToObj-v0 --seed 1               # play alongside it`);
     }
     console.log(`  gridtune serve --runs ${job.outputDir}                                  # the dashboard`);
     console.log("  gridtune finetune --help                                                   # the full pipeline (Groq, Ollama, …)");
+    // The last line says how the run ended, as the exit code does.
+    console.log("\n" + outcomeLine(job.run.status, job.run.outcome_message || `model saved to ${model}`));
+    process.exitCode = EXIT_CODES[job.run.status];
+  } catch (e) {
+    if (!(e instanceof RunFailedError)) throw e;
+    process.exitCode = e.exitCode; // the story's last line said it
   } finally {
     progress.finish();
     interrupt.dispose();

@@ -9,7 +9,7 @@
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole } from "../../lm/types.js";
 import { AdapterParseError } from "../errors.js";
 import { type ExampleLike, Example } from "../example.js";
-import { parseFieldValue } from "../field-types.js";
+import { parseOutputValue } from "../field-types.js";
 import type { Signature, SignatureField } from "../signature.js";
 
 /** LM settings a predictor passes on every call (DSPy's predictor `config`). */
@@ -203,7 +203,7 @@ export function parsedOutputFields(
   const values: Record<string, unknown> = {};
   for (const [field, raw] of found) {
     try {
-      values[field.name] = parseFieldValue(field.type, raw);
+      values[field.name] = parseOutputValue(field, raw); // the field's own reader when the type rejects the value
     } catch (e) {
       throw new AdapterParseError(
         adapterName,
