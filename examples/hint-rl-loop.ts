@@ -10,23 +10,26 @@
  * (`GROQ_BASE_URL` may point at any OpenAI-compatible server), else Ollama's `llama3.1:latest` at
  * `OLLAMA_HOST`.
  */
-import { HintWrapper, MinigridAgent, configureLM, defaultUsageTracker, disposeLMs, lm, makeEnv, type LM } from "gridtune";
+import { HintWrapper, LMRuntime, MinigridAgent, SOURCE_DEFAULTS, makeEnv, type LM } from "gridtune";
 
 const EPISODES = Number(process.argv[2] ?? 20);
 const ALPHA = 0.5; // learning rate
 const GAMMA = 0.95; // discount
 const EPSILON = 0.3; // exploration rate
 
+/** The run's LM runtime: its LMs share limits, the usage meter and any llama.cpp model. */
+const runtime = new LMRuntime({ log: (line) => console.error(line) });
+
 /** The LM from the environment, as described above. */
 function lmFromEnv(): LM {
   const gguf = process.env.GRIDTUNE_LOCAL_MODEL;
-  if (gguf) return lm(`llamacpp/${gguf}`);
-  if (process.env.GROQ_API_KEY) return configureLM({ source: "groq" }); // llama-3.3-70b-versatile
-  return configureLM({ source: "local" }); // Ollama, llama3.1:latest
+  if (gguf) return runtime.lm(`llamacpp/${gguf}`);
+  if (process.env.GROQ_API_KEY) return runtime.lm(SOURCE_DEFAULTS.groq); // llama-3.3-70b-versatile
+  return runtime.lm(SOURCE_DEFAULTS.local); // Ollama, llama3.1:latest
 }
 
 const agentPath = process.env.GRIDTUNE_AGENT;
-const agent = agentPath ? await MinigridAgent.load(agentPath) : new MinigridAgent({ hintType: "action", encodingType: "ascii" }, lmFromEnv());
+const agent = agentPath ? await MinigridAgent.load(agentPath, { runtime }) : new MinigridAgent({ hintType: "action", encodingType: "ascii" }, lmFromEnv());
 console.log(agentPath ? `Hints from ${agentPath} (${agent.encodingType} encoding, ${agent.view} view)` : "Hints from an untrained (zero-shot) agent");
 
 // Ctrl-C stops the LLM calls in flight and ends the loop cleanly.
@@ -78,6 +81,6 @@ for (let episode = 0; episode < EPISODES && !controller.signal.aborted; episode+
   console.log(`episode ${episode}: return ${ret.toFixed(3)} in ${steps} steps, ${followed} hints followed`);
 }
 
-const usage = defaultUsageTracker.snapshot();
+const usage = runtime.usage.snapshot();
 console.log(`LLM queries ${env.queries}, memo hits ${env.memoHits}; calls ${usage.total.calls} (${usage.total.cachedCalls} from the cache)`);
-await disposeLMs();
+await runtime.dispose();

@@ -24,10 +24,8 @@ import {
   Module,
   OutputField,
   Signature,
-  configureLM,
-  defaultUsageTracker,
-  disposeLMs,
-  lm,
+  LMRuntime,
+  SOURCE_DEFAULTS,
   makeEnv,
   type CallOptions,
   type Inputs,
@@ -36,12 +34,15 @@ import {
   type Prediction,
 } from "gridtune";
 
+/** The run's LM runtime: its LMs share limits, the usage meter and any llama.cpp model. */
+const runtime = new LMRuntime({ log: (line) => console.error(line) });
+
 /** The LM from the environment, as described above. */
 function lmFromEnv(): LM {
   const gguf = process.env.GRIDTUNE_LOCAL_MODEL;
-  if (gguf) return lm(`llamacpp/${gguf}`);
-  if (process.env.GROQ_API_KEY) return configureLM({ source: "groq" }); // llama-3.3-70b-versatile
-  return configureLM({ source: "local" }); // Ollama, llama3.1:latest
+  if (gguf) return runtime.lm(`llamacpp/${gguf}`);
+  if (process.env.GROQ_API_KEY) return runtime.lm(SOURCE_DEFAULTS.groq); // llama-3.3-70b-versatile
+  return runtime.lm(SOURCE_DEFAULTS.local); // Ollama, llama3.1:latest
 }
 
 // 1. The data: records → Examples whose input is `mission` (the rest are labels).
@@ -118,5 +119,5 @@ console.log(`Instructions: ${optimized.find.predict.signature.instructions}`);
 // 5. Save it as DSPy JSON (Python's `dspy` loads it too); `new TargetFinder().load(path)` reads it back.
 const out = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), "gridtune-example-")), "target-finder.json");
 optimized.save(out);
-console.log(`Saved ${out}; LM usage: ${defaultUsageTracker.snapshot().total.calls} calls`);
-await disposeLMs();
+console.log(`Saved ${out}; LM usage: ${runtime.usage.snapshot().total.calls} calls`);
+await runtime.dispose();

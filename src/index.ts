@@ -172,19 +172,33 @@ export {
   LMError,
   ModelSpecError,
   MissingCredentialError,
+  FatalLMError,
   ModelNotFoundError,
+  ModelDecommissionedError,
   AuthenticationError,
   BadRequestError,
+  ContextLengthError,
+  RequestTooLargeError,
+  QuotaExceededError,
   RetriesExhaustedError,
   UnreachableHostError,
   ModelFileError,
+  isFatalLMError,
   redactSecrets,
   type AttemptFailure,
+  type FatalKind,
+  type FatalDetails,
 } from "./lm/errors.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./lm/retry.js";
 export { RateLimiter, DEFAULT_LIMITS, type RateLimits, type Permit } from "./lm/rate-limiter.js";
+export { parseRateLimitHeaders, type RateLimitHeaders } from "./lm/rate-limit-headers.js";
+export { splitReasoning, type SplitReply } from "./lm/reasoning.js";
+export { LMRuntime, type LMRuntimeOptions, type RuntimeLMOptions, type LatencyStats } from "./lm/runtime.js";
+export { loadRuntimeSettings, type RuntimeSettings } from "./lm/settings.js";
+export { PreflightError, type PreflightRequest, type PreflightOptions, type PreflightReport, type PreflightCheck, type PreflightProblem } from "./lm/preflight.js";
+export { runFinetuneJob, type FinetuneJobOptions, type FinetuneJobResult } from "./lm/finetune-job.js";
 export { ResponseCache, openCache, type CachedResponse } from "./lm/cache.js";
-export { UsageTracker, defaultUsageTracker, type UsageTotals, type UsageSnapshot, type UsageEvent } from "./lm/usage.js";
+export { UsageTracker, type UsageTotals, type UsageSnapshot, type UsageEvent } from "./lm/usage.js";
 export { DEFAULT_PRICES, priceFor, costOf, loadPriceTable, type ModelPrice, type PriceTable } from "./lm/prices.js";
 export type { Provider, ProviderRequest, ProviderResponse } from "./lm/providers/provider.js";
 export { resolveGgufPath, type LlamaCppOptions } from "./lm/providers/llamacpp.js";
@@ -284,14 +298,13 @@ export {
 } from "./agent/actions.js";
 export { observationText, observationTextSync, stepFromEnv, type StepLike } from "./agent/observation.js";
 export { AgentMemory, formatHistory, EMPTY_HISTORY, type HistoryStep } from "./agent/history.js";
-export { roleLM, roleSpec, disposeLMs, type RoleLMOptions } from "./agent/lms.js";
 export { PlaySession, EpisodeOverError, type PlaySessionOptions, type PlayStep, type AgentPlayOptions, type AgentPlayStop } from "./agent/play-session.js";
 
 // ───────────────────────────── 8. Metrics ─────────────────────────────
 
 export { Judge, exactMetric, optimalMetric, aiFeedbackMetric, actionAssessmentSignature, subgoalAssessmentSignature, type Judgement, type JudgeOptions } from "./pipeline/metrics.js";
 export { gridFeedbackText, gridFeedbackMetric } from "./pipeline/grid-feedback.js";
-export { evaluateExamples, summarize, report as buildEvaluationReport, isFatalLMError, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate-examples.js";
+export { evaluateExamples, summarize, report as buildEvaluationReport, type EvaluationReport, type EvaluateExamplesOptions } from "./pipeline/evaluate-examples.js";
 
 // ───────────────────────────── 9. Pipeline ─────────────────────────────
 

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeLM } from "../dspy/index.js";
 import { makeEnv } from "../minigrid/registry.js";
-import { MinigridAgent, parseAction, subgoalCategory, normalizeSubgoal, observationText, stepFromEnv, isLoopbackUrl, retryFromEnv } from "./index.js";
+import { MinigridAgent, parseAction, subgoalCategory, normalizeSubgoal, observationText, stepFromEnv } from "./index.js";
 import { HintWrapper, rollout, NO_ACTION_HINT } from "../rl/index.js";
 import { tempDir } from "../testing/temp-dir.js";
 
@@ -125,14 +125,6 @@ test("rollout: success rate, steps against the expert's optimum, invalid answers
   const r2 = await rollout(lost, { envId: "MiniGrid-Empty-5x5-v0", episodes: 1, seed: 0 });
   assert.equal(r2.success_rate, 0);
   assert.equal(r2.invalid_actions, r2.episodes[0]!.steps); // every answer invalid: "done" each step until truncation
-});
-
-test("LM knobs: loopback detection and retry settings from the environment", () => {
-  assert.equal(isLoopbackUrl("http://127.0.0.1:1234/v1"), true);
-  assert.equal(isLoopbackUrl("http://localhost:11434"), true);
-  assert.equal(isLoopbackUrl("https://api.groq.com/openai/v1"), false);
-  assert.deepEqual(retryFromEnv({ GRIDTUNE_RETRY_BASE_MS: "0", GRIDTUNE_RETRY_ATTEMPTS: "3" }), { baseDelayMs: 0, maxAttempts: 3 });
-  assert.deepEqual(retryFromEnv({}), { maxAttempts: 8 });
 });
 
 test("a corrupted saved agent: the error names the file and the key that is wrong, not a TypeError", async () => {

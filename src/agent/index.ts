@@ -22,4 +22,3 @@ export {
   type ViewType,
 } from "./actions.js";
 export { observationText, stepFromEnv, type StepLike } from "./observation.js";
-export { roleLM, roleSpec, disposeLMs, lmLatency, retryFromEnv, llamaOptionsFromEnv, isLoopbackUrl, serverOf, type RoleLMOptions } from "./lms.js";

@@ -20,7 +20,8 @@ import { writeFileAtomic, writeFileExclusive } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import { ENCODING_TYPES, HINT_TYPES, VIEW_TYPES, parseAction, subgoalAction, type EncodingType, type HintType, type ViewType } from "./actions.js";
 import { observationText, stepFromEnv } from "./observation.js";
-import { roleLM, type RoleLMOptions } from "./lms.js";
+import { LMRuntime, type RuntimeLMOptions } from "../lm/runtime.js";
+import { ManagedLM } from "../lm/lm.js";
 import { formatHistory, type AgentMemory, type HistoryStep } from "./history.js";
 import { OUTPUT_FIELD, agentSignature } from "./signature.js";
 
@@ -59,12 +60,17 @@ export interface AgentAdvice {
   prediction: Prediction;
 }
 
-/** Options of {@link MinigridAgent.load}: another LM, settings for the file's LM, a warning callback. */
+/** Options of {@link MinigridAgent.load}: another LM, the runtime that builds the file's LM, a warning callback. */
 export interface LoadAgentOptions {
   /** Use this LM instead of the one the file names. */
   lm?: LM;
-  /** Settings for building the file's LM (usage tracker, concurrency, …). */
-  lmOptions?: Partial<RoleLMOptions>;
+  /** The LM runtime the file's LM is made by (its servers, limits, usage meter); default a new one. */
+  runtime?: LMRuntime;
+  /** Settings for the file's LM (concurrency, sampling defaults). */
+  lmOptions?: Omit<RuntimeLMOptions, "role">;
+  /** Check that the file's model is served before returning (what `play` and `serve --model-path` do); default false. */
+  preflight?: boolean;
+  signal?: AbortSignal;
   onWarning?: (message: string) => void;
   /** The memory K to run with (default: the saved one); an agent saved without memory cannot get one, nor lose it. */
   history?: number;
@@ -191,9 +197,13 @@ export class MinigridAgent extends Module {
     }
     const { format: _f, hint_type: _h, encoding_type: _e, view: _v, history: _k, ...rest } = meta;
     agent.meta = rest;
-    const model = options.lm ?? (predState.lm?.model ? roleLM(predState.lm.model, { role: "student", ...options.lmOptions }) : undefined);
+    const modelId = predState.lm?.model ?? meta.student_model;
+    const runtime = options.runtime ?? (options.lm || !modelId ? undefined : new LMRuntime());
+    const model = options.lm ?? (modelId && runtime ? runtime.lm(modelId, { ...options.lmOptions, role: "student" }) : undefined);
     if (model) agent.setLM(model);
-    else if (meta.student_model) agent.setLM(roleLM(meta.student_model, { role: "student", ...options.lmOptions }));
+    if (options.preflight && runtime && model instanceof ManagedLM) {
+      await runtime.preflight([{ role: "student", lm: model, flag: `--student-model (${path} names ${model.model})` }], { ...(options.signal ? { signal: options.signal } : {}) });
+    }
     return agent;
   }
 }

@@ -1,20 +1,26 @@
 /**
  * `lm(modelId, options)`: an LM with the machinery around a provider, in this order —
- * response cache → rate limiter (per provider) → retries with backoff → per-attempt timeout →
- * provider — and usage/cost recorded for every call.
+ * response cache → rate limiter → retries with backoff → per-attempt timeout → provider — and
+ * usage/cost recorded for every call. The answer's reasoning is taken out (src/lm/reasoning.ts).
+ *
+ * `lm()` alone makes a self-contained LM (its own limiter and usage tracker unless given); a run
+ * makes its LMs with an {@link LMRuntime} (src/lm/runtime.ts), which shares limiters, llama.cpp
+ * models, the usage meter, settings and the cache between them.
  */
 import type { ChatMessage, ChatOptions, ChatResult, LM, LMRole, Usage } from "./types.js";
 import type { LMConfig } from "./config.js";
 import { loadLMConfig } from "./config.js";
 import type { ModelSpec, ProviderName } from "./model-spec.js";
 import { credentialVariable, resolveModelSpec } from "./model-spec.js";
-import { BadRequestError, LMError, MissingCredentialError, ModelSpecError, ProviderFailure, registerSecret } from "./errors.js";
+import { BadRequestError, FatalLMError, LMError, MissingCredentialError, ModelSpecError, ProviderFailure, UnreachableHostError, registerSecret } from "./errors.js";
 import type { RetryOptions } from "./retry.js";
 import { DEFAULT_RETRY, withRetry } from "./retry.js";
 import type { RateLimits } from "./rate-limiter.js";
-import { DEFAULT_LIMITS, RateLimiter, estimateTokens, sharedLimiter } from "./rate-limiter.js";
+import { DEFAULT_LIMITS, RateLimiter, estimateTokens } from "./rate-limiter.js";
 import { ResponseCache, cacheKey, openCache } from "./cache.js";
-import { UsageTracker, defaultUsageTracker } from "./usage.js";
+import { UsageTracker } from "./usage.js";
+import { joinReasoning, splitReasoning } from "./reasoning.js";
+import { knobFor } from "./knobs.js";
 import type { Provider, ProviderRequest } from "./providers/provider.js";
 import { OpenAICompatibleProvider } from "./providers/openai-compatible.js";
 import { OllamaProvider } from "./providers/ollama.js";
@@ -41,13 +47,13 @@ export interface LMOptions {
   config?: LMConfig;
   /** The response cache: true (default) for `<cacheDir>/lm-cache.sqlite`, false for none, or an open cache. */
   cache?: boolean | ResponseCache;
-  /** Usage and cost go here; default `defaultUsageTracker`. */
+  /** Usage and cost go here; default a tracker of this LM's own (`lm.usage`). */
   usage?: UsageTracker;
-  /** Retry policy; default 5 attempts, 1 s base delay doubling to 30 s. */
+  /** Retry policy; default 8 attempts, 1 s base delay doubling to 30 s (`DEFAULT_RETRY`). */
   retry?: Partial<RetryOptions>;
   /** Overrides the provider's default limits (concurrency, requests and tokens per minute). */
   limits?: Partial<RateLimits>;
-  /** A limiter of one's own instead of the provider's shared one. */
+  /** The limiter to wait on (an LMRuntime shares one per server); default one of this LM's own. */
   limiter?: RateLimiter;
   /** Per-attempt timeout in ms; default 120 s for Groq/OpenAI, 300 s for other servers, 600 s for local models. */
   timeoutMs?: number;
@@ -61,6 +67,8 @@ export interface LMOptions {
   provider?: Provider;
   /** Receives one line per retry; default silent. */
   log?: (line: string) => void;
+  /** Told the duration of every provider request (one attempt, limiter waits excluded). */
+  onRequest?: (ms: number) => void;
 }
 
 const ZERO_USAGE: Usage = Object.freeze({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -92,6 +100,7 @@ export class ManagedLM implements LM {
       role: LMRole | undefined;
       defaults: SamplingDefaults;
       log: ((line: string) => void) | undefined;
+      onRequest?: ((ms: number) => void) | undefined;
     },
   ) {
     this.model = spec.id;
@@ -105,9 +114,24 @@ export class ManagedLM implements LM {
     return this.parts.usage;
   }
 
-  /** The limiter this LM waits on (shared by every LM of the same provider and server). */
+  /** The limiter this LM waits on (an LMRuntime shares it between every LM of the same provider and server). */
   get limiter(): RateLimiter {
     return this.parts.limiter;
+  }
+
+  /** The provider behind this LM (preflight asks it for its model list). */
+  get backendProvider(): Provider {
+    return this.backend;
+  }
+
+  /** The reply token cap this LM sends unless a call sets its own. */
+  get defaultMaxTokens(): number | undefined {
+    return this.parts.defaults.maxTokens;
+  }
+
+  /** The role calls are accounted to by default. */
+  get role(): LMRole | undefined {
+    return this.parts.role;
   }
 
   /** The response cache, opened on first use; undefined when caching is off. */
@@ -135,7 +159,8 @@ export class ManagedLM implements LM {
       const hit = this.cacheRead(cache, key);
       if (hit) {
         usage.record({ model: this.model, role, usage: ZERO_USAGE, cached: true });
-        return { text: hit.text, usage: { ...ZERO_USAGE }, cached: true, model: this.model };
+        const split = splitReasoning(hit.text);
+        return { text: split.answer, usage: { ...ZERO_USAGE }, cached: true, model: this.model, ...(split.reasoning ? { reasoning: split.reasoning } : {}) };
       }
     }
     const request: Omit<ProviderRequest, "signal"> = {
@@ -154,11 +179,15 @@ export class ManagedLM implements LM {
       response = await withRetry(
         async () => {
           const permit = await limiter.acquire(estimate, o.signal);
-          let spent = 0;
+          let spent: number | undefined;
           try {
             const r = await this.attempt(request, o.signal);
             spent = r.usage.totalTokens;
+            limiter.observe(r.rateLimit, estimate);
             return r;
+          } catch (e) {
+            if (e instanceof ProviderFailure) limiter.observe(e.details.rateLimit, estimate);
+            throw e;
           } finally {
             permit.release(spent);
           }
@@ -182,18 +211,39 @@ export class ManagedLM implements LM {
       );
     } catch (e) {
       usage.record({ model: this.model, role, usage: ZERO_USAGE, cached: false, failed: true });
-      throw e;
+      throw this.withKnob(e, role);
     }
-    if (cache && key) {
+    // Only the final answer is parsed (and cached); the thinking goes with the result.
+    const split = splitReasoning(response.text);
+    const reasoning = joinReasoning(response.reasoning, split.reasoning);
+    if (response.recovered) this.parts.log?.(`${this.model}: the server rejected the reply as invalid JSON (json_validate_failed); parsing its failed_generation instead`);
+    if (cache && key && !response.recovered) {
       try {
-        cache.put(key, this.model, response);
+        cache.put(key, this.model, { text: split.answer, usage: response.usage });
       } catch (e) {
         // The answer is good; a cache that cannot take it (disk full, locked too long) costs only a future hit.
         this.parts.log?.(`${this.model}: could not write the response cache: ${(e as Error).message}`);
       }
     }
     usage.record({ model: this.model, role, usage: response.usage, cached: false });
-    return { text: response.text, usage: response.usage, cached: false, model: this.model };
+    return {
+      text: split.answer,
+      usage: response.usage,
+      cached: false,
+      model: this.model,
+      ...(reasoning ? { reasoning } : {}),
+      ...(response.recovered ? { recovered: response.recovered } : {}),
+    };
+  }
+
+  /** A fatal error learns the role and the knob to change (the flag of this LM's role). */
+  private withKnob(e: unknown, role: LMRole | undefined): unknown {
+    if (e instanceof FatalLMError || e instanceof UnreachableHostError) {
+      e.role ??= role === undefined ? undefined : String(role);
+      if (e instanceof FatalLMError) e.model ??= this.model;
+      e.knob = knobFor(e, this.spec, e.role, this.backend.server) ?? e.knob;
+    }
+    return e;
   }
 
   private cacheRead(cache: ResponseCache, key: string) {
@@ -217,6 +267,7 @@ export class ManagedLM implements LM {
     }, timeoutMs);
     const onAbort = (): void => controller.abort(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
+    const t0 = performance.now();
     try {
       return await this.backend.complete({ ...request, signal: controller.signal });
     } catch (e) {
@@ -226,6 +277,7 @@ export class ManagedLM implements LM {
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      this.parts.onRequest?.(performance.now() - t0);
     }
   }
 
@@ -300,23 +352,23 @@ export function lm(modelId: string, options: LMOptions = {}): ManagedLM {
   const config = options.config ?? loadLMConfig();
   for (const secret of [options.apiKey, config.groqApiKey, config.openaiApiKey, config.openaiCompatibleApiKey]) registerSecret(secret);
   const backend = options.provider ?? createProvider(spec, config, options);
-  const server = backend.server;
   const base: RateLimits = { ...DEFAULT_LIMITS[spec.provider] };
   if (spec.provider === "llamacpp") base.concurrency = options.llamacpp?.sequences ?? 1;
   const limits: RateLimits = { ...base, ...stripUndefined(options.limits ?? {}) };
   // llama.cpp runs one request per context sequence: never more in flight than sequences.
   if (spec.provider === "llamacpp") limits.concurrency = base.concurrency;
-  const limiter = options.limiter ?? sharedLimiter(`${spec.provider}|${server}`, limits, options.limits !== undefined);
+  const limiter = options.limiter ?? new RateLimiter(limits, Date.now, { explicitTokens: options.limits?.tokensPerMinute !== undefined });
   const cache = options.cache === false ? undefined : options.cache instanceof ResponseCache ? options.cache : ResponseCache.fileIn(config.cacheDir);
   return new ManagedLM(spec, backend, {
     cache,
     limiter,
     retry: { ...DEFAULT_RETRY, ...stripUndefined(options.retry ?? {}) },
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS[spec.provider],
-    usage: options.usage ?? defaultUsageTracker,
+    usage: options.usage ?? new UsageTracker(),
     role: options.role,
     defaults: options.defaults ?? {},
     log: options.log,
+    onRequest: options.onRequest,
   });
 }
 

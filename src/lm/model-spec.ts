@@ -177,3 +177,12 @@ function nearestProvider(prefix: string): ProviderName | undefined {
   }
   return bestD <= (p.length <= 4 ? 1 : 2) ? best : undefined;
 }
+
+/** A role's model id resolved as the pipeline does: a bare id by the role's `groq` flag, a base URL named by `--<role>-base-url`. */
+export function roleSpec(modelId: string, role?: LMRole, groq?: boolean, baseUrl?: string): ModelSpec {
+  return resolveModelSpec(modelId, {
+    ...(role !== undefined ? { role } : {}),
+    ...(groq !== undefined ? { groq } : {}),
+    ...(baseUrl ? { baseUrl, baseUrlFlag: `--${String(role ?? "student")}-base-url` } : {}),
+  });
+}

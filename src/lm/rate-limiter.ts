@@ -3,10 +3,17 @@
  * requests and `tokensPerMinute` tokens in any 60-second window. Waiters are served first come,
  * first served. Token counts are estimated before a request and corrected with the real usage after.
  *
- * Groq's free tier (30 requests and 12,000 tokens a minute for llama-3.3-70b-versatile) is the
- * default for groq/, so a run slows down instead of being answered with 429s.
+ * Groq's free tier (30 requests a minute; 6,000 tokens a minute until the server's
+ * `x-ratelimit-limit-tokens` says its real figure) is the default for groq/, so a run slows down
+ * instead of being answered with 429s.
+ *
+ * Pacing ahead of the server: every answer's rate-limit headers (`observe`) tell the limiter the
+ * tokens left and when they are back (`x-ratelimit-remaining-tokens`, `-reset-tokens`) and the
+ * requests left (`-remaining-requests`, `-reset-requests`); a request that would not fit waits for
+ * them instead of drawing a 429.
  */
 import type { ProviderName } from "./model-spec.js";
+import type { RateLimitHeaders } from "./rate-limit-headers.js";
 
 /** How much an LM server may be sent: requests in flight, and requests and tokens per minute. */
 export interface RateLimits {
@@ -16,11 +23,13 @@ export interface RateLimits {
   requestsPerMinute?: number;
   /** Tokens (prompt + completion) in any 60 s window; undefined = no limit. */
   tokensPerMinute?: number;
+  /** The window's length in ms; default 60 000 (a benchmark may shrink time). */
+  windowMs?: number;
 }
 
 /** The limits per provider (Groq's are its free tier's); override them with `lm(id, { limits })`. */
 export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
-  groq: { concurrency: 4, requestsPerMinute: 30, tokensPerMinute: 12_000 },
+  groq: { concurrency: 4, requestsPerMinute: 30, tokensPerMinute: 6_000 },
   openai: { concurrency: 8, requestsPerMinute: 500 },
   "openai-compatible": { concurrency: 8 },
   ollama: { concurrency: 2 },
@@ -28,6 +37,19 @@ export const DEFAULT_LIMITS: Record<ProviderName, RateLimits> = {
 };
 
 const WINDOW_MS = 60_000;
+/** The longest pause a server's headers may impose on the limiter (the retry policy's Retry-After bound). */
+const MAX_PAUSE_MS = 120_000;
+
+/** What the server last said about its token budget, and what was sent since. */
+interface ServerTokens {
+  remaining: number;
+  limit: number;
+  /** Tokens refilled per ms (limit − remaining over the reset time). */
+  refillPerMs: number;
+  at: number;
+  /** Tokens of requests the server had not counted yet when it answered, and of every one started since. */
+  unseen: number;
+}
 
 /** A slot granted by a {@link RateLimiter}; release it when the request ends. */
 export interface Permit {
@@ -59,12 +81,55 @@ export class RateLimiter {
   private windowTokens = 0;
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  private server: ServerTokens | undefined;
+  private inFlightTokens = 0;
+  /** Whether the token limit was set by the user (headers may only lower it) or is a default (headers replace it). */
+  private readonly explicitTokens: boolean;
 
   constructor(
     private limits: RateLimits,
     private readonly now: () => number = Date.now,
+    options: { explicitTokens?: boolean } = {},
   ) {
     this.validate(limits);
+    this.explicitTokens = options.explicitTokens ?? true;
+  }
+
+  private get windowMs(): number {
+    return this.limits.windowMs ?? WINDOW_MS;
+  }
+
+  /**
+   * Takes in what a server's answer said about its limits (429s included). `ownTokens` is the
+   * estimate of the request that answer belongs to (already counted by the server).
+   */
+  observe(h: RateLimitHeaders | undefined, ownTokens = 0): void {
+    if (!h) return;
+    const now = this.now();
+    if (h.limitTokens !== undefined && h.limitTokens > 0) {
+      const tpm = this.limits.tokensPerMinute;
+      if (tpm === undefined ? !this.explicitTokens : this.explicitTokens ? h.limitTokens < tpm : h.limitTokens !== tpm) {
+        this.limits = { ...this.limits, tokensPerMinute: h.limitTokens };
+      }
+    }
+    // A wait longer than a retry would accept (a day's budget used up) is not a pause: the next request's 429 says so.
+    if (h.remainingRequests !== undefined && h.remainingRequests <= 0 && h.resetRequestsMs !== undefined && h.resetRequestsMs <= MAX_PAUSE_MS) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + h.resetRequestsMs);
+    }
+    if (h.remainingTokens !== undefined) {
+      const limit = h.limitTokens ?? this.limits.tokensPerMinute ?? h.remainingTokens;
+      const reset = h.resetTokensMs;
+      const refillPerMs = reset !== undefined && reset > 0 ? Math.max(0, limit - h.remainingTokens) / reset : limit / this.windowMs;
+      this.server = { remaining: h.remainingTokens, limit, refillPerMs, at: now, unseen: Math.max(0, this.inFlightTokens - ownTokens) };
+    }
+    if (h.retryAfterMs !== undefined && h.retryAfterMs <= MAX_PAUSE_MS) this.pausedUntil = Math.max(this.pausedUntil, now + h.retryAfterMs);
+    this.pump();
+  }
+
+  /** Tokens the server will have for a new request at `t`, by its last word. */
+  private serverAvailable(t: number): number {
+    const s = this.server!;
+    return Math.min(s.limit, s.remaining + (t - s.at) * s.refillPerMs) - s.unseen;
   }
 
   get currentLimits(): Readonly<RateLimits> {
@@ -124,11 +189,13 @@ export class RateLimiter {
   }
 
   private prune(now: number): void {
-    while (this.window.length > 0 && this.window[0]!.t <= now - WINDOW_MS) this.windowTokens -= this.window.shift()!.tokens;
+    while (this.window.length > 0 && this.window[0]!.t <= now - this.windowMs) this.windowTokens -= this.window.shift()!.tokens;
   }
 
   private canStart(tokens: number, now: number): boolean {
     if (this.inFlight >= this.limits.concurrency || now < this.pausedUntil) return false;
+    // The server's own count: wait for its tokens unless nothing is in flight (a request larger than what is left still runs eventually).
+    if (this.server && this.inFlight + this.window.length > 0 && this.serverAvailable(now) < tokens && this.serverAvailable(now) < this.server.limit) return false;
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = this.limits;
     if (rpm === undefined && tpm === undefined) return true;
     this.prune(now);
@@ -140,6 +207,8 @@ export class RateLimiter {
 
   private start(tokens: number): Permit {
     this.inFlight++;
+    this.inFlightTokens += tokens;
+    if (this.server) this.server.unseen += tokens;
     const limited = this.limits.requestsPerMinute !== undefined || this.limits.tokensPerMinute !== undefined;
     const entry: WindowEntry | undefined = limited ? { t: this.now(), tokens } : undefined;
     if (entry) {
@@ -152,6 +221,7 @@ export class RateLimiter {
         if (released) return;
         released = true;
         this.inFlight--;
+        this.inFlightTokens -= tokens;
         if (entry && actualTokens !== undefined && actualTokens >= 0 && this.window.includes(entry)) {
           this.windowTokens += actualTokens - entry.tokens;
           entry.tokens = actualTokens;
@@ -165,19 +235,24 @@ export class RateLimiter {
   private nextTimeCheck(tokens: number, now: number): number | undefined {
     if (now < this.pausedUntil) return this.pausedUntil;
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = this.limits;
+    const windowMs = this.windowMs;
     let at: number | undefined;
-    if (rpm !== undefined && this.window.length >= rpm) at = this.window[this.window.length - rpm]!.t + WINDOW_MS;
+    if (this.server && this.server.refillPerMs > 0) {
+      const missing = Math.min(tokens, this.server.limit) - this.serverAvailable(now);
+      if (missing > 0) at = now + Math.ceil(missing / this.server.refillPerMs);
+    }
+    if (rpm !== undefined && this.window.length >= rpm) at = Math.max(at ?? 0, this.window[this.window.length - rpm]!.t + windowMs);
     if (tpm !== undefined && this.window.length > 0 && this.windowTokens + tokens > tpm) {
       // The earliest time enough old entries have left the window.
       let excess = this.windowTokens + tokens - tpm;
       for (const e of this.window) {
         excess -= e.tokens;
         if (excess <= 0) {
-          at = Math.max(at ?? 0, e.t + WINDOW_MS);
+          at = Math.max(at ?? 0, e.t + windowMs);
           break;
         }
       }
-      if (excess > 0) at = Math.max(at ?? 0, this.window[this.window.length - 1]!.t + WINDOW_MS);
+      if (excess > 0) at = Math.max(at ?? 0, this.window[this.window.length - 1]!.t + windowMs);
     }
     return at;
   }
@@ -205,21 +280,6 @@ export class RateLimiter {
       }
     }
   }
-}
-
-const shared = new Map<string, RateLimiter>();
-
-/**
- * The limiter shared by every LM talking to one server (`key` = provider + server). `limits`
- * updates it, so the last explicit setting wins.
- */
-export function sharedLimiter(key: string, limits: RateLimits, explicit: boolean): RateLimiter {
-  let l = shared.get(key);
-  if (!l) {
-    l = new RateLimiter(limits);
-    shared.set(key, l);
-  } else if (explicit) l.setLimits(limits);
-  return l;
 }
 
 /** A rough token count before the real one is known: about four characters a token. */

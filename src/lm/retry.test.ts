@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { backoffDelay, parseRetryAfter, withRetry } from "./retry.js";
 import type { RetryOptions } from "./retry.js";
-import { BadRequestError, ProviderFailure, RetriesExhaustedError, UnreachableHostError } from "./errors.js";
+import { BadRequestError, ProviderFailure, QuotaExceededError, RetriesExhaustedError, UnreachableHostError, isFatalLMError } from "./errors.js";
 
 const fast: RetryOptions = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 10_000, sleep: async () => {} };
 const ctx = { model: "groq/m", server: "https://api.groq.com/openai/v1" };
@@ -99,7 +99,8 @@ test("Retry-After sets the wait, tells the limiter, and a wait past the maximum 
       n++;
       throw new ProviderFailure("status", "HTTP 429", { status: 429, retryable: true, retryAfterMs: 3_600_000 });
     }, fast, ctx),
-    /the server asks to wait 3600 s before retrying, more than the 10 s allowed/,
+    (e: unknown) =>
+      e instanceof QuotaExceededError && isFatalLMError(e) && e.kind === "quota" && e.retryAfterMs === 3_600_000 && /the server asks to wait 1 h 0 min before the next request, more than the 10 s allowed \(a quota is used up\)/.test(e.message),
   );
   assert.equal(n, 1);
 });

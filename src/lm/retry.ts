@@ -1,20 +1,24 @@
 /**
  * Retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped connections.
- * Honours Retry-After (seconds or an HTTP date) and retry-after-ms. The SDKs' own retries are off
+ * Honours Retry-After (seconds or an HTTP date) and retry-after-ms up to `maxRetryAfterMs`; a longer
+ * wait (a used-up daily quota) is a QuotaExceededError, fatal. The SDKs' own retries are off
  * (maxRetries: 0), so `maxAttempts` is the exact number of requests sent.
+ *
+ * The one default policy of gridtune (library and CLI alike): 8 attempts, 1 s backoff doubling to
+ * 30 s (about 1.5 minutes of retrying), Retry-After waited for up to 120 s.
  */
 import type { AttemptFailure } from "./errors.js";
-import { ProviderFailure, RetriesExhaustedError, UnreachableHostError } from "./errors.js";
+import { ProviderFailure, QuotaExceededError, RetriesExhaustedError, UnreachableHostError } from "./errors.js";
 
 /** How a failed LM request is retried: attempts, backoff base and cap, and a callback per retry. */
 export interface RetryOptions {
-  /** Requests sent at most, the first included. Default 5. */
+  /** Requests sent at most, the first included. Default 8 (GRIDTUNE_RETRY_ATTEMPTS). */
   maxAttempts: number;
   /** Backoff before the 2nd attempt; doubles each time. Default 1000 ms. */
   baseDelayMs: number;
   /** Backoff ceiling. Default 30 s. */
   maxDelayMs: number;
-  /** A Retry-After longer than this fails at once instead of waiting (a daily quota, say). Default 120 s. */
+  /** A Retry-After longer than this fails at once (QuotaExceededError) instead of waiting (a daily quota, say). Default 120 s. */
   maxRetryAfterMs: number;
   /** Uniform in [0, 1); default Math.random. */
   random?: () => number;
@@ -24,9 +28,9 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; failure: AttemptFailure }) => void;
 }
 
-/** The default retry policy: 5 attempts, 1 s backoff doubling to 30 s. */
+/** The default retry policy: 8 attempts, 1 s backoff doubling to 30 s, Retry-After honoured up to 120 s. */
 export const DEFAULT_RETRY: RetryOptions = {
-  maxAttempts: 5,
+  maxAttempts: 8,
   baseDelayMs: 1000,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 120_000,
@@ -119,12 +123,7 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: 
       failures.push(failure);
       const retryAfter = e.details.retryAfterMs;
       if (retryAfter !== undefined && retryAfter > options.maxRetryAfterMs) {
-        throw new RetriesExhaustedError(
-          ctx.model,
-          n,
-          failures,
-          `the server asks to wait ${Math.ceil(retryAfter / 1000)} s before retrying, more than the ${Math.round(options.maxRetryAfterMs / 1000)} s allowed (a quota may be used up)`,
-        );
+        throw new QuotaExceededError(ctx.model, retryAfter, options.maxRetryAfterMs, e.message.replace(/^HTTP \d+:\s*/, ""));
       }
       if (n >= maxAttempts) {
         if (failures.every((f) => f.kind === "connection" && ((f.code !== undefined && UNREACHABLE_CODES.has(f.code)) || /bad port/.test(f.message)))) {

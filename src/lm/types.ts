@@ -50,6 +50,13 @@ export interface ChatResult {
   cached: boolean;
   /** The model id as given to the factory, e.g. `groq/llama-3.3-70b-versatile`. */
   model: string;
+  /**
+   * A reasoning model's thinking, taken out of the answer (`<think>…</think>`, Groq's `reasoning`,
+   * `reasoning_content`, Ollama's `thinking`); `text` is only the final answer.
+   */
+  reasoning?: string;
+  /** Set when `text` is what the server rejected (Groq's `json_validate_failed` `failed_generation`). */
+  recovered?: "json_validate_failed";
 }
 
 /**

@@ -119,5 +119,3 @@ function roundUsd(x: number): number {
   return Math.round(x * 1e8) / 1e8;
 }
 
-/** The tracker LMs report to when none is given. */
-export const defaultUsageTracker = new UsageTracker();

@@ -5,7 +5,7 @@
  */
 import type { Example, Module } from "../dspy/index.js";
 import { Prediction } from "../dspy/index.js";
-import { AuthenticationError, MissingCredentialError, ModelNotFoundError, UnreachableHostError, ModelFileError } from "../lm/index.js";
+import { isFatalLMError } from "../lm/index.js";
 import { runOrderedPool } from "../util/ordered-pool.js";
 import type { ProgressCallback } from "../util/progress.js";
 import type { EvaluatedExample, ScoreSummary, Verdict } from "./run-info.js";
@@ -27,16 +27,8 @@ export interface EvaluateExamplesOptions {
   phase?: string;
 }
 
-/** Errors that will fail every call alike: stop at once instead of scoring each example 0. */
-export function isFatalLMError(e: unknown): boolean {
-  return (
-    e instanceof UnreachableHostError ||
-    e instanceof AuthenticationError ||
-    e instanceof ModelNotFoundError ||
-    e instanceof MissingCredentialError ||
-    e instanceof ModelFileError
-  );
-}
+/** Errors that will fail every call alike: stop at once instead of scoring each example 0 (defined in src/lm). */
+export { isFatalLMError };
 
 /** Runs `program` on each example (`concurrency` in flight) and judges it. */
 export async function evaluateExamples(program: Module, examples: readonly Example[], judge: Judge, options: EvaluateExamplesOptions = {}): Promise<EvaluationReport> {

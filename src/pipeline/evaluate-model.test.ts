@@ -48,7 +48,7 @@ after(async () => {
 test("by default only the run's held-out test steps are scored, with the count, calls and cost printed first", async () => {
   const lines: string[] = [];
   const before = server.chatRequests.length;
-  const r = await evaluate({ modelPath: model, datasetPath: dataset, metric: "exact" }, { log: (l) => lines.push(l) });
+  const r = await evaluate({ modelPath: model, datasetPath: dataset, metric: "exact", preflight: false }, { log: (l) => lines.push(l) });
   assert.ok(allSteps > 10);
   assert.deepEqual(r.offline!.examples.map((e) => `${e.env_id}/${e.seed}/${e.episode}/${e.step}`).sort(), [...testIds].sort());
   assert.deepEqual(r.selection, { scope: "test-split", run_record: model.replace(/\.json$/, "_info.json"), examples: 3, estimated_calls: 3, estimated_cost_usd: 0 });
@@ -62,7 +62,7 @@ test("by default only the run's held-out test steps are scored, with the count, 
 
 test("with the AI-feedback metric the assessor's calls and their price are in the estimate", async () => {
   const lines: string[] = [];
-  const r = await evaluate({ modelPath: model, datasetPath: dataset, assessorModel: "groq/llama-3.3-70b-versatile" }, { log: (l) => lines.push(l) });
+  const r = await evaluate({ modelPath: model, datasetPath: dataset, assessorModel: "groq/llama-3.3-70b-versatile", preflight: false }, { log: (l) => lines.push(l) });
   assert.equal(r.selection!.estimated_calls, 3 + 2);
   assert.ok(r.selection!.estimated_cost_usd > 0);
   assert.match(lines.join("\n"), /Estimated: 3 student calls \+ ~2 assessor calls = ~5 LM calls, ~\$0\.\d{4}/);

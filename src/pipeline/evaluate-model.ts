@@ -9,11 +9,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ChatAdapter } from "../dspy/index.js";
-import { checkCredentials, loadLMConfig, UsageTracker, priceFor, DEFAULT_PRICES, type UsageSnapshot } from "../lm/index.js";
+import { checkCredentials, LMRuntime, ManagedLM, priceFor, roleSpec, DEFAULT_PRICES, type UsageSnapshot } from "../lm/index.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { UserError } from "../util/errors.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { disposeLMs, roleLM, roleSpec } from "../agent/lms.js";
+import { preflightRoles, type RoleToCheck } from "./preflight.js";
 import { makeEnv } from "../minigrid/registry.js";
 import { rollout, type RolloutResult } from "../agent/rollout.js";
 import type { MetricName } from "./config.js";
@@ -58,6 +58,10 @@ export interface EvaluateOptions {
   maxEval?: number;
   concurrency?: number;
   maxSteps?: number;
+  /** The LM runtime to use (its servers, limits, usage meter); default a new one, disposed at the end. */
+  runtime?: LMRuntime;
+  /** Check every role's model before any work (default true; `--no-preflight`). */
+  preflight?: boolean;
 }
 
 /** Cancellation, progress and log lines for {@link evaluate}. */
@@ -171,8 +175,9 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   const offline = options.datasetPath !== undefined;
   if (offline === (options.envId !== undefined)) throw new UserError("give either --dataset-path DIR (offline accuracy) or --env ID --episodes N (closed loop)");
   const t0 = performance.now();
-  const usage = new UsageTracker();
-  const config = loadLMConfig();
+  const runtime = options.runtime ?? new LMRuntime({ log: (line) => log(`  ↻ ${line}`) });
+  const usage = runtime.usage;
+  const config = runtime.config;
   const concurrency = options.concurrency ?? 4;
   const metric = options.metric ?? "ai-feedback";
   if (options.envId !== undefined) makeEnv(options.envId); // unknown id: fail before any LM
@@ -181,11 +186,10 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   if (assessorSpec || studentSpec) checkCredentials([...(assessorSpec ? [assessorSpec] : []), ...(studentSpec ? [studentSpec] : [])], config);
   const ledger = new FailureLedger(hooks.signal);
   const signal = ledger.signal;
-  const retryLog = (l: string) => log(`  ↻ ${l}`);
-  const lmOptions = { usage, concurrency, config, log: retryLog };
   const agent = await MinigridAgent.load(options.modelPath, {
-    ...(studentSpec ? { lm: roleLM(studentSpec.id, { role: "student", ...lmOptions }) } : {}),
-    lmOptions,
+    ...(studentSpec ? { lm: runtime.lm(studentSpec.id, { role: "student", concurrency }) } : {}),
+    runtime,
+    lmOptions: { concurrency },
     onWarning: (w) => log(`⚠️ ${w}`),
     ...(options.history !== undefined ? { history: options.history } : {}),
   });
@@ -194,11 +198,18 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
   const student = loaded?.model ?? "(none)";
   log(`🎓 Agent: ${options.modelPath}`);
   log(`   ${agent.hintType} hints, ${agent.encodingType} encoding, ${agent.view} view, student ${student}`);
+  const assessorLM = assessorSpec ? runtime.lm(assessorSpec.id, { role: "assessor", concurrency }) : undefined;
   const outcome = (): Pick<EvaluateResult, "status" | "outcome_message" | "failures"> => {
     const over = ledger.overLimit();
     return { status: over.length ? "degraded" : "completed", outcome_message: over.length ? degradedMessage(over) : "", failures: ledger.failures() };
   };
   try {
+    if (options.preflight !== false) {
+      const roles: RoleToCheck[] = [];
+      if (loaded instanceof ManagedLM) roles.push({ role: "student", lm: loaded });
+      if (assessorLM) roles.push({ role: "assessor", lm: assessorLM });
+      if (roles.length > 0) await preflightRoles(runtime, roles, { signature: agent.act.predict.signature, examples: [], maxDemos: 0 }, hooks.signal);
+    }
     if (offline) {
       const { steps, scope, record } = await chooseSteps(options, agent.hintType, log);
       // An agent with memory reads each step after the steps before it in its episode.
@@ -207,7 +218,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
       const judge = new Judge({
         metric,
         hint: agent.hintType,
-        ...(assessorSpec ? { assessor: ledger.observe(roleLM(assessorSpec.id, { role: "assessor", ...lmOptions }), "assessor") } : {}),
+        ...(assessorLM ? { assessor: ledger.observe(assessorLM, "assessor") } : {}),
         signal,
       });
       log(
@@ -240,6 +251,6 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     if (stop) throw new RunFailedError(failedMessage(stop, null), null, ledger.failures());
     throw e;
   } finally {
-    await disposeLMs();
+    if (!options.runtime) await runtime.dispose();
   }
 }

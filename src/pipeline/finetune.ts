@@ -18,11 +18,11 @@
  * LM call; bad input throws a UserError and writes nothing.
  */
 import { existsSync } from "node:fs";
-import { checkCredentials, loadLMConfig, publicLMConfig, UsageTracker, type UsageSnapshot } from "../lm/index.js";
+import { checkCredentials, LMRuntime, ManagedLM, publicLMConfig, roleSpec, type UsageSnapshot } from "../lm/index.js";
 import { isStop } from "../dspy/optimizers/program-tools.js";
 import type { ProgressCallback } from "../util/progress.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
-import { disposeLMs, lmLatency, roleLM, roleSpec } from "../agent/lms.js";
+import { preflightRoles } from "./preflight.js";
 import { GEPA } from "../dspy/optimizers/gepa/index.js";
 import { optimizeWithGepa, type GepaStepOptions } from "./optimize-gepa.js";
 import { resolveConfig, type FinetuneConfig } from "./config.js";
@@ -60,6 +60,10 @@ export interface FinetuneHooks {
   now?: () => Date;
   /** The command that continues this run, for the failure message (default: from the config). */
   resumeCommand?: string;
+  /** The LM runtime of the run (servers, limits, usage meter); default a new one, disposed at the end. */
+  runtime?: LMRuntime;
+  /** Check every role's model before any work (default true; `--no-preflight` turns it off). */
+  preflight?: boolean;
 }
 
 /**
@@ -95,7 +99,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const line = (text: string): void => emit({ kind: "line", text });
   const c = resolveConfig(partial);
   const t0 = performance.now();
-  const latency0 = { ...lmLatency };
+  const runtime = hooks.runtime ?? new LMRuntime({ log: (text) => line(`  ↻ ${text}`) });
+  const latency0 = { ...runtime.latency };
   const timings: Record<string, number> = {};
   const warnings: string[] = [];
   const warn = (text: string): void => {
@@ -105,7 +110,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
 
   // ---- checks before any work: models, keys, output directory ----
   const specs = roleSpecs(c);
-  const lmConfig = loadLMConfig();
+  const lmConfig = runtime.config;
   checkCredentials([specs.teacher, specs.student, ...(specs.assessor ? [specs.assessor] : [])], lmConfig);
   if (!c.dryRun) checkOutputDir(c.outputDir);
 
@@ -130,8 +135,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   // ---- LMs, metric, optimizer ----
   const ledger = new FailureLedger(hooks.signal);
   const signal = ledger.signal;
-  const usage = new UsageTracker();
-  const lms = buildLMs(c, specs, lmConfig, usage, ledger, (text) => line(`  ↻ ${text}`));
+  const usage = runtime.usage;
+  const lms = buildLMs(c, specs, runtime, ledger);
   const judge = new Judge({ metric: c.metric, hint: c.hintType, ...(lms.assessor ? { assessor: lms.assessor } : {}), signal });
   if (lms.assessor) line(`🤖 AI Feedback Metric initialized with ${lms.assessor.model}`);
   const teacherAgent = new MinigridAgent({ hintType: c.hintType, encodingType: c.encodingType, view: c.view, ...(c.history ? { history: c.history } : {}) }, lms.teacher);
@@ -148,7 +153,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
           judge,
           teacherLM: lms.teacher,
           reflectionLM: c.reflectionModel
-            ? ledger.observe(roleLM(roleSpec(c.reflectionModel, "teacher", c.teacherGroq).id, { role: "proposer", concurrency: c.concurrency, usage, config: lmConfig, log: (text) => line(`  ↻ ${text}`) }), "proposer")
+            ? ledger.observe(runtime.lm(roleSpec(c.reflectionModel, "teacher", c.teacherGroq).id, { role: "proposer", concurrency: c.concurrency }), "proposer")
             : lms.proposer,
           auto: c.auto,
           seed: c.seed,
@@ -173,8 +178,8 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   const record = (status: RunStatus, message: string, parts: RunParts) =>
     (name: string, programPath: string | null, programError: string | null): RunInfo => {
       timings["total_s"] = secondsSince(t0);
-      timings["lm_requests"] = lmLatency.attempts - latency0.attempts;
-      timings["lm_request_time_s"] = Math.round(lmLatency.totalMs - latency0.totalMs) / 1000;
+      timings["lm_requests"] = runtime.latency.requests - latency0.requests;
+      timings["lm_request_time_s"] = Math.round(runtime.latency.totalMs - latency0.totalMs) / 1000;
       const context = {
         base: baseInfo,
         createdAt: now,
@@ -195,6 +200,19 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
   };
 
   try {
+    if (hooks.preflight !== false) {
+      const roles = [
+        { role: "teacher" as const, lm: lms.teacher },
+        { role: "proposer" as const, lm: lms.proposer },
+        { role: "student" as const, lm: lms.student },
+        ...(lms.assessor ? [{ role: "assessor" as const, lm: lms.assessor }] : []),
+        ...(gepaStep && gepaStep.reflectionLM instanceof ManagedLM && gepaStep.reflectionLM !== lms.proposer ? [{ role: "proposer" as const, lm: gepaStep.reflectionLM, flag: "--reflection-model" }] : []),
+      ];
+      const maxDemos = Math.min(Math.max(c.maxBootstrappedDemos, c.maxLabeledDemos), data.trainset.length);
+      const shape = { signature: teacherAgent.act.predict.signature, examples: [...data.trainset, ...data.valset, ...data.testset], maxDemos };
+      const checked = await preflightRoles(runtime, roles, shape, hooks.signal, !c.dryRun);
+      line(`✅ Preflight: ${checked.checks.map((k) => `${k.roles.join("/")} ${k.model}${k.contextSize ? ` (context ${k.contextSize})` : ""}${k.method === "unchecked" ? " (no model list; not probed in a dry run)" : ""}`).join("; ")}`);
+    }
     if (c.dryRun) {
       const gepaEst = gepaStep ? new GEPA({ metric: judge.feedbackMetric(), reflectionLM: gepaStep.reflectionLM, auto: c.auto, countFeedbackMetricCalls: true }).estimateCalls(teacherAgent, { trainset: data.trainset, valset: data.valset }) : undefined;
       const r = await dryRun(c, optimizer, teacherAgent, data, specs, line, gepaEst);
@@ -227,7 +245,6 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
       // ---- Step 3 ----
       t = performance.now();
       emit({ kind: "step", step: 3, title: "Fine-tuning student model..." });
-      const poll = Number(process.env.GRIDTUNE_FINETUNE_POLL_MS);
       let distilled: { program: MinigridAgent; summary: DistillationSummary };
       try {
         distilled = await distil(student, optimized.program, {
@@ -242,7 +259,7 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
           log: (l) => line(clip(l)),
           warn,
           isStop: (e) => isStop(e, signal),
-          ...(Number.isFinite(poll) && poll >= 0 ? { pollIntervalMs: poll } : {}),
+          runtime,
         });
       } catch (e) {
         if (isStop(e, signal)) throw e;
@@ -304,6 +321,6 @@ export async function finetune(partial: Partial<FinetuneConfig>, hooks: Finetune
     emit({ kind: "outcome", status: info.status, message: info.outcome_message || `model saved to ${saved.program}` });
     return { ...info, files: { program: saved.program, info: saved.info } };
   } finally {
-    await disposeLMs();
+    if (!hooks.runtime) await runtime.dispose();
   }
 }

@@ -23,8 +23,11 @@ const LLAMA_ENV = {
   GRIDTUNE_LLAMACPP_THREADS: "1",
   GRIDTUNE_LLAMACPP_GPU: "false",
   GRIDTUNE_LLAMACPP_BUILD: "never",
-  GRIDTUNE_LLAMACPP_CONTEXT: "2048",
   GRIDTUNE_MAX_TOKENS: "24",
+  // The tiny GGUF's tokenizer spends a token on about a character: the proposer's prompts reach ~8,600
+  // tokens, past the 4096 the context would otherwise get (a prompt that does not fit is an error now,
+  // never silently cut by context shift).
+  GRIDTUNE_LLAMACPP_CONTEXT: "16384",
   GRIDTUNE_NO_CACHE: "1",
   GRIDTUNE_CACHE_DIR: join(root, "cache"),
 };
@@ -81,13 +84,14 @@ test("a llama.cpp context shorter than the prompts: the run stops at the first c
   const out = join(root, "small-ctx");
   const id = `llamacpp/${model}`;
   const r = await runCli(
-    ["finetune", "--dataset-path", dataset, "--output-dir", out, "--teacher-model", id, "--student-model", id, "--assessor-model", id, "--num-trials", "2", "--num-candidates", "2", "--samples-per-category", "2", "--minibatch-size", "3", "--no-progress"],
+    // Mid-run (preflight off; with it the run stops before any work: src/cli/commands/start.e2e.test.ts).
+    ["finetune", "--dataset-path", dataset, "--output-dir", out, "--teacher-model", id, "--student-model", id, "--assessor-model", id, "--num-trials", "2", "--num-candidates", "2", "--samples-per-category", "2", "--minibatch-size", "3", "--no-progress", "--no-preflight"],
     { ...LLAMA_ENV, GRIDTUNE_LLAMACPP_CONTEXT: "256" },
   );
   const last = r.stdout.trim().split("\n").pop()!;
   t.diagnostic(last);
   assert.equal(r.code, 1, r.stdout.slice(-3000) + r.stderr);
-  assert.match(last, /^❌ Run failed: the (teacher|proposer) model llamacpp\/.*too long prompt.*To fix: raise GRIDTUNE_LLAMACPP_CONTEXT/);
+  assert.match(last, /^❌ Run failed: the (teacher|proposer) model llamacpp\/.*(too long prompt|cannot hold the run's longest prompt).*GRIDTUNE_LLAMACPP_CONTEXT/);
   assert.doesNotMatch(r.stdout, /Completed!|Success|✅ Run completed/);
   const info = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith("_info.json"))!), "utf8")) as RunInfo;
   assert.equal(info.status, "failed");

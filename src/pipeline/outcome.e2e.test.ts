@@ -20,7 +20,9 @@ import { dspyReply } from "../testing/dspy-replies.js";
 const root = mkdtempSync(join(tmpdir(), "gridtune-outcome-"));
 const dataset = join(root, "ds");
 let server: LLMTestServer;
-const SMALL = ["--num-trials", "3", "--num-candidates", "2", "--samples-per-category", "3", "--minibatch-size", "5", "--no-progress"];
+// These runs test the failure policy mid-run, so preflight (which would stop most of them before any
+// work: src/cli/preflight.e2e.test.ts) is off.
+const SMALL = ["--num-trials", "3", "--num-candidates", "2", "--samples-per-category", "3", "--minibatch-size", "5", "--no-progress", "--no-preflight"];
 
 before(async () => {
   collectTinyDataset(dataset);
@@ -157,7 +159,7 @@ test("the teacher's daily quota runs out mid-run (429, retry-after 86000 s): fat
     await proxy.close();
     const healthy = await ModelFaultProxy.start(server, []);
     server.clearLog();
-    const r2 = await runCli([...resume, "--no-progress"], envFor(healthy));
+    const r2 = await runCli([...resume, "--no-progress", "--no-preflight"], envFor(healthy));
     const leg2 = chatCalls(healthy);
     t.diagnostic(`leg 2: ${leg2} LM calls; the record counts ${leg1 + leg2}`);
     assert.equal(r2.code, 0, r2.stdout + r2.stderr);
@@ -197,14 +199,14 @@ test("a batch run twice: entry names in the file names, nothing overwritten, the
 `,
     );
     const listed = (stdout: string) => [...stdout.matchAll(/^  (\/.*\.json)$/gm)].map((m) => m[1]!);
-    const r1 = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy));
+    const r1 = await runCli(["finetune", "--config", yaml, "--no-progress", "--no-preflight"], envFor(proxy));
     assert.equal(r1.code, 0, r1.stdout + r1.stderr);
     const files1 = listed(r1.stdout);
     assert.equal(files1.length, 4);
     assert.ok(files1.some((f) => /_action_ascii_first_\d{8}_\d{6}\.json$/.test(f)) && files1.some((f) => /_action_ascii_second_\d{8}_\d{6}_info\.json$/.test(f)), files1.join("\n"));
     const bytes1 = files1.map((f) => readFileSync(f, "utf8"));
     savedProgram = files1.find((f) => !f.endsWith("_info.json"))!;
-    const r2 = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy));
+    const r2 = await runCli(["finetune", "--config", yaml, "--no-progress", "--no-preflight"], envFor(proxy));
     assert.equal(r2.code, 0, r2.stdout + r2.stderr);
     const files2 = listed(r2.stdout);
     t.diagnostic(`second batch wrote: ${files2.map((f) => f.slice(out.length + 1)).join(", ")}`);
@@ -236,7 +238,7 @@ test("a batch with a missing dataset and YAML mistakes: every problem at once (k
 `,
     );
     server.clearLog();
-    const r = await runCli(["finetune", "--config", yaml, "--no-progress"], envFor(proxy), { cwd: root });
+    const r = await runCli(["finetune", "--config", yaml, "--no-progress", "--no-preflight"], envFor(proxy), { cwd: root });
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /broken\.yaml: fine_tuning\.dataset_path: dataset directory .*not-collected does not exist \(collect it first: gridtune collect … --out .*not-collected, or pass --dataset-path\) \(line 2\)/);
     assert.match(r.stderr, /and 2 more:/);
@@ -257,7 +259,7 @@ test("gridtune evaluate follows the same policy: a decommissioned assessor fails
     { model: flaky, ...SERVER_ERROR_500() },
   ]);
   try {
-    const base = ["evaluate", "--model-path", savedProgram, "--dataset-path", dataset, "--samples-per-category", "3", "--no-progress"];
+    const base = ["evaluate", "--model-path", savedProgram, "--dataset-path", dataset, "--samples-per-category", "3", "--no-progress", "--no-preflight"];
     const failed = await runCli([...base, "--assessor-model", dead], envFor(proxy));
     t.diagnostic(`decommissioned assessor: ${proxy.faulted(dead).length} assessor call(s) before the stop; ${lastLine(failed.stdout).slice(0, 160)}…`);
     assert.equal(failed.code, 1, failed.stdout + failed.stderr);

@@ -15,7 +15,7 @@
  * test examples that could not be scored (the student's answer failed, or its assessment did) are
  * counted as the `evaluation` row.
  */
-import { AuthenticationError, BadRequestError, MissingCredentialError, ModelFileError, ModelNotFoundError, RetriesExhaustedError, UnreachableHostError } from "../lm/index.js";
+import { QuotaExceededError, AuthenticationError, BadRequestError, MissingCredentialError, ModelFileError, ModelNotFoundError, RetriesExhaustedError, UnreachableHostError } from "../lm/index.js";
 import type { LM } from "../lm/types.js";
 import { AdapterParseError } from "../dspy/index.js";
 import { UserError } from "../util/errors.js";
@@ -58,7 +58,6 @@ function isLlamaContextOverflow(e: unknown): boolean {
 export function fixFor(e: unknown, role: string, model = ""): string {
   const flag = role === "proposer" ? "--teacher-model" : `--${role}-model`;
   const own = (e as { knob?: unknown })?.knob;
-  if (typeof own === "string" && own) return `change ${own}`;
   if (e instanceof MissingCredentialError) return `set ${e.variables.join(" and ")}`;
   if (e instanceof AuthenticationError) return `check ${e.variable ?? "the API key"}`;
   if (e instanceof UnreachableHostError) return role === "student" ? "start the server (`ollama serve`) or point OLLAMA_HOST at it" : `start the server, or check the base URL of ${flag}`;
@@ -67,8 +66,10 @@ export function fixFor(e: unknown, role: string, model = ""): string {
   if (e instanceof BadRequestError && (e.status === 413 || /context|too long|too large|tokens per minute/i.test(e.message))) {
     return "send shorter prompts: fewer demos (--max-bootstrapped-demos, --max-labeled-demos), --view agent, or a model with a larger context";
   }
-  if (e instanceof RetriesExhaustedError) return `wait for the quota to reset, or use another model (${flag}) or key`;
+  if (e instanceof RetriesExhaustedError || e instanceof QuotaExceededError) return `wait for the quota to reset, or use another model (${flag}) or key`;
   if (isLlamaContextOverflow(e)) return "raise GRIDTUNE_LLAMACPP_CONTEXT (the llama.cpp context, in tokens), or send shorter prompts (fewer demos, --view agent)";
+  // The LM layer's knob (src/lm/knobs.ts): a flag or variable to change, or a sentence saying what to do.
+  if (typeof own === "string" && own) return /^(--|[A-Z][A-Z_]{2,}\b)/.test(own) ? `change ${own}` : own;
   return `change ${flag}`;
 }
 

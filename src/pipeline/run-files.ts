@@ -12,7 +12,7 @@ import { DEPENDENCY_VERSIONS } from "../dspy/index.js";
 import { UserError } from "../util/errors.js";
 import { GRIDTUNE_VERSION } from "../util/version.js";
 import { RUN_FORMAT } from "./run-info.js";
-import { roleSpec } from "../agent/lms.js";
+import { roleSpec } from "../lm/index.js";
 import type { FinetuneConfig } from "./config.js";
 import type { RunConfig } from "./run-info.js";
 import type { RoleSpecs } from "./steps/lms.js";

@@ -14,7 +14,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { collect, type CollectResult } from "../dataset/collect.js";
 import { MANIFEST_FILE } from "../dataset/record.js";
-import { loadLMConfig } from "../lm/config.js";
+import { LMRuntime } from "../lm/runtime.js";
 import { resolveGgufPath } from "../lm/providers/llamacpp.js";
 import { UserError } from "../util/errors.js";
 import type { ProgressCallback } from "../util/progress.js";
@@ -48,8 +48,8 @@ export interface StartJobOptions {
   /** Draw the model download's progress bar on stderr (default false). */
   downloadProgress?: boolean;
   /**
-   * The reply token cap of every role, applied through GRIDTUNE_MAX_TOKENS for the job's duration when
-   * that variable is unset (default 384: small replies keep a CPU run short).
+   * The reply token cap of every role when GRIDTUNE_MAX_TOKENS is unset (default 384: small replies
+   * keep a CPU run short).
    */
   maxTokens?: number;
   /** Pipeline settings over the job's small ones (models, output directory and dataset are the job's unless given). */
@@ -64,6 +64,13 @@ export interface StartJobHooks {
   progress?: ProgressCallback;
   /** The console story, one line at a time (default: console.log). */
   log?: (line: string) => void;
+  /**
+   * The LM runtime (settings, limits, usage meter); default a new one with the job's token cap,
+   * disposed at the end. A given runtime's GRIDTUNE_MAX_TOKENS setting is used as it is.
+   */
+  runtime?: LMRuntime;
+  /** Check every role's model (the local file's context included) before the pipeline; default true. */
+  preflight?: boolean;
 }
 
 /** What the start job did: where things are, which models played which role, and the run record. */
@@ -108,10 +115,16 @@ export async function runStartJob(options: StartJobOptions = {}, hooks: StartJob
   const log = hooks.log ?? ((line: string) => console.log(line));
   const { signal, progress } = hooks;
   signal?.throwIfAborted();
-  const config = loadLMConfig();
-  const local = options.localModel ?? (process.env.GRIDTUNE_LOCAL_MODEL?.trim() || DEFAULT_LOCAL_MODEL);
+  let runtime = hooks.runtime;
+  if (!runtime) {
+    runtime = new LMRuntime({ log: (line) => log(`  ↻ ${line}`) });
+    // The job's small token cap, unless GRIDTUNE_MAX_TOKENS sets one.
+    if (runtime.settings.maxTokens === undefined || options.maxTokens !== undefined) runtime = new LMRuntime({ log: (line) => log(`  ↻ ${line}`), settings: { maxTokens: options.maxTokens ?? 384 } });
+  }
+  const config = runtime.config;
+  const local = options.localModel ?? (runtime.settings.localModel || DEFAULT_LOCAL_MODEL);
   const useGroq = options.useGroq ?? Boolean(config.groqApiKey);
-  const download = options.download ?? process.env.GRIDTUNE_OFFLINE !== "1";
+  const download = options.download ?? !runtime.settings.offline;
   log("🚀 gridtune start: a small end-to-end fine-tuning job");
   log(useGroq ? "   GROQ_API_KEY is set: teacher and assessor on Groq, the student on a local llama.cpp model" : "   no API key set: teacher, student and assessor on a local llama.cpp model");
 
@@ -163,12 +176,10 @@ export async function runStartJob(options: StartJobOptions = {}, hooks: StartJob
   models.teacher = settings.teacherModel ?? models.teacher;
   models.student = settings.studentModel ?? models.student;
   models.assessor = settings.assessorModel ?? models.assessor;
-  const setTokens = process.env.GRIDTUNE_MAX_TOKENS === undefined;
-  if (setTokens) process.env.GRIDTUNE_MAX_TOKENS = String(options.maxTokens ?? 384);
   try {
-    const run = await finetune(settings, { signal, progress, log });
+    const run = await finetune(settings, { signal, progress, log, runtime, ...(hooks.preflight === false ? { preflight: false } : {}) });
     return { dir, datasetDir, collected, localModelPath, models, outputDir: settings.outputDir!, programPath: run.files.program, run };
   } finally {
-    if (setTokens) delete process.env.GRIDTUNE_MAX_TOKENS;
+    if (!hooks.runtime) await runtime.dispose();
   }
 }

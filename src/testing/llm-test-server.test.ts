@@ -106,3 +106,45 @@ test("exampleFromSchema fills a schema with valid values", () => {
     { a: "x", b: 3, c: [0, 0], d: true },
   );
 });
+
+test("rate-limit mode answers with Groq's headers and, over the limit, its 429 body with retry-after", async () => {
+  const s = await LLMTestServer.start({ models: ["m"], rateLimit: { requestsPerMinute: 2, tokensPerMinute: 6000 } });
+  try {
+    const send = () => fetch(`${s.openaiBaseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "one two three" }] }) });
+    const first = await send();
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get("x-ratelimit-limit-tokens"), "6000");
+    assert.equal(first.headers.get("x-ratelimit-remaining-tokens"), "5995");
+    assert.match(first.headers.get("x-ratelimit-reset-tokens") ?? "", /^\d+ms$|^\d+\.\d\ds$/);
+    assert.match(first.headers.get("x-ratelimit-reset-requests") ?? "", /^(\d+m)?\d+\.\d\ds$|^\d+ms$/);
+    assert.equal(first.headers.get("x-ratelimit-limit-requests"), "14400");
+    await send();
+    const third = await send();
+    assert.equal(third.status, 429);
+    const body = (await third.json()) as { error: { message: string; code: string; type: string } };
+    assert.equal(body.error.code, "rate_limit_exceeded");
+    assert.match(body.error.message, /on requests per minute \(RPM\): Limit 2, Used 2, Requested 1\. Please try again in \d/);
+    assert.ok(Number(third.headers.get("retry-after")) >= 1);
+    assert.equal(s.rateLimited, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test("quirks: a decommissioned model is missing from /v1/models and answers Groq's 400; a missing Ollama model is absent from /api/tags", async () => {
+  const s = await LLMTestServer.start({ models: ["a", "old", "llama3.1:latest"], quirks: { old: { decommissioned: true }, "llama3.1:latest": { missing: true } } });
+  try {
+    const list = (await (await fetch(`${s.openaiBaseUrl}/models`)).json()) as { data: { id: string }[] };
+    assert.deepEqual(list.data.map((m) => m.id), ["a"]);
+    const tags = (await (await fetch(`${s.url}/api/tags`)).json()) as { models: { name: string }[] };
+    assert.deepEqual(tags.models.map((m) => m.name), ["a"]);
+    const r = await fetch(`${s.openaiBaseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "old", messages: [{ role: "user", content: "x" }] }) });
+    assert.equal(r.status, 400);
+    assert.deepEqual(((await r.json()) as { error: { code: string; type: string } }).error.code, "model_decommissioned");
+    const o = await fetch(`${s.url}/api/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "llama3.1:latest", messages: [{ role: "user", content: "x" }], stream: false }) });
+    assert.equal(o.status, 404);
+    assert.deepEqual(await o.json(), { error: "model 'llama3.1:latest' not found" });
+  } finally {
+    await s.close();
+  }
+});

@@ -11,9 +11,38 @@
  * Replies are scripted (by a substring or regex of the last user message, or a function of the
  * request), else a default (valid JSON for a JSON-schema request). Knobs: a fixed delay, queued
  * faults (`failNext`: status with Retry-After, dropped connection, truncated body, slow reply,
- * malformed JSON), a fault rate drawn from a seeded RNG, unknown models answered with 404, an
- * optional API key (401 otherwise), and a request log. Token counts are whitespace-separated
- * words: prompt = words of every message, completion = words of the reply.
+ * malformed JSON, a hung request), a fault rate drawn from a seeded RNG, unknown models answered
+ * with 404, an optional API key (401 otherwise), and a request log. Token counts are
+ * whitespace-separated words: prompt = words of every message, completion = words of the reply.
+ * Without `models`, any model is known and there is no model list (`GET /v1/models` and
+ * `/api/tags` answer 404, as on many OpenAI-compatible servers); with it, only those are listed.
+ *
+ * Provider behaviours, with the providers' real bodies and headers (`quirks` per model, or
+ * `setQuirks(model, …)` at any time — the scripted-behaviour API for pipeline tests):
+ *
+ * - `decommissioned`: Groq's 400 `model_decommissioned` ("The model `…` has been decommissioned and
+ *   is no longer supported. …"); the model is not in `GET /v1/models`;
+ * - `missing`: 404 `model_not_found` (OpenAI) / Ollama's 404 "model '…' not found"; not listed in
+ *   `/v1/models` nor `/api/tags`;
+ * - `contextTokens: n`: a prompt over n tokens gets 400 `context_length_exceeded`;
+ * - `requestTokenLimit: n`: a request over n tokens (prompt + max_tokens) gets Groq's 413 "Request
+ *   too large for model `…` … on tokens per minute (TPM): Limit n, Requested m, …";
+ * - `dailyQuota`: Groq's 429 "… on tokens per day (TPD) …" with `retry-after` ≈ 86 000 s;
+ * - `jsonValidateFailed`: a JSON-mode request gets Groq's 400 `json_validate_failed` carrying the
+ *   scripted reply as `failed_generation`;
+ * - `reasoning: { style, text }`: a thinking model — "think-tags" (`<think>text</think>` before the
+ *   answer in the content), "groq" (as Groq: `reasoning_format: "parsed"` → `message.reasoning`,
+ *   "hidden" → none, else think tags), "reasoning_content" (vLLM/DeepSeek), "ollama-thinking"
+ *   (`message.thinking`);
+ * - `hang`: the request is never answered (until the client gives up).
+ *
+ * Rate-limit mode (`rateLimit: { requestsPerMinute, tokensPerMinute, requestsPerDay, minuteMs }`):
+ * the server enforces the limits as token buckets (refilled continuously over `minuteMs`, default
+ * 60 000 — a benchmark shrinks time) and answers as Groq does: every reply carries
+ * `x-ratelimit-limit-requests` / `-remaining-requests` / `-reset-requests` (the per-day budget),
+ * `x-ratelimit-limit-tokens` / `-remaining-tokens` / `-reset-tokens` (per minute) in Groq's
+ * "2m59.56s" / "7.66s" form, and a request over a limit gets Groq's 429 `rate_limit_exceeded` body
+ * with `retry-after`. A request costs its prompt and completion tokens (the server's word count).
  *
  * ```ts
  * const server = await LLMTestServer.start({ models: ["m"], replies: [{ match: "2+2", reply: "4" }] });
@@ -75,7 +104,35 @@ export type TestFault =
   /** Answer normally, but only after `ms` more. */
   | { kind: "delay"; ms: number }
   /** Answer 200 with a body that is not JSON. */
-  | { kind: "malformed" };
+  | { kind: "malformed" }
+  /** Never answer (the client's timeout must end it). */
+  | { kind: "hang" }
+  /** Answer with this status and exact JSON body (a provider's real error), and headers. */
+  | { kind: "body"; status: number; body: unknown; headers?: Record<string, string> };
+
+/** How a thinking model returns its thinking (see the file header). */
+export type ReasoningStyle = "think-tags" | "groq" | "reasoning_content" | "ollama-thinking";
+
+/** A model's provider behaviours (see the file header). */
+export interface ModelQuirks {
+  decommissioned?: boolean;
+  missing?: boolean;
+  contextTokens?: number;
+  requestTokenLimit?: number;
+  dailyQuota?: boolean | { retryAfterS: number };
+  jsonValidateFailed?: boolean;
+  reasoning?: { style: ReasoningStyle; text: string };
+  hang?: boolean;
+}
+
+/** Rate limits the server enforces, with Groq's headers (see the file header). */
+export interface RateLimitMode {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  requestsPerDay?: number;
+  /** How long the server's minute is, in ms (default 60 000). */
+  minuteMs?: number;
+}
 
 export interface FineTuningOptions {
   /** A job reports `succeeded` (or `failed`) at this poll of GET /v1/fine_tuning/jobs/:id; default 2. */
@@ -105,6 +162,12 @@ export interface LLMTestServerOptions {
   /** The 401 body echoes the key sent: "masked" like OpenAI (`sk-ab***yz`) or "full" (a careless server). Default "masked". */
   echoKeyOn401?: "masked" | "full" | "none";
   fineTuning?: FineTuningOptions;
+  /** Provider behaviours per model name (see the file header). */
+  quirks?: Record<string, ModelQuirks>;
+  /** Enforce rate limits with Groq's headers and 429s. */
+  rateLimit?: RateLimitMode;
+  /** The organisation named in Groq's rate-limit messages. */
+  organization?: string;
   /** Port to listen on; default any free port. */
   port?: number;
 }
@@ -117,8 +180,8 @@ export interface RequestLogEntry {
   body: unknown;
   /** Milliseconds since the server started. */
   at: number;
-  /** The HTTP status sent, or "dropped" / "truncated". */
-  outcome?: number | "dropped" | "truncated";
+  /** The HTTP status sent, or "dropped" / "truncated" / "hung". */
+  outcome?: number | "dropped" | "truncated" | "hung";
   /** For chat requests: the request as understood. */
   chat?: TestChatRequest;
 }
@@ -226,10 +289,15 @@ export class LLMTestServer {
   private rng: () => number;
   private nextId = 1;
   private failNextJobMessage: string | undefined;
+  private readonly quirks = new Map<string, ModelQuirks>();
+  private buckets: { requests: number; tokens: number; day: number; at: number } | undefined;
+  /** Chat requests answered 429 by the rate-limit mode. */
+  rateLimited = 0;
 
   private constructor(private readonly options: LLMTestServerOptions) {
     this.replies = [...(options.replies ?? [])];
     this.knownModels = options.models ? new Set(options.models) : undefined;
+    for (const [m, q] of Object.entries(options.quirks ?? {})) this.quirks.set(m, q);
     this.rng = mulberry32(options.seed ?? 1);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -307,6 +375,17 @@ export class LLMTestServer {
     return this;
   }
 
+  /** Sets (replaces) a model's provider behaviours; `{}` clears them. */
+  setQuirks(model: string, quirks: ModelQuirks): this {
+    this.quirks.set(model, quirks);
+    return this;
+  }
+
+  /** Chat requests only, of one model (to count LM calls spent). */
+  chatCallsTo(model?: string): number {
+    return this.chatRequests.filter((c) => model === undefined || c.model === model).length;
+  }
+
   /** The next fine-tuning job created fails with this message. */
   failNextJob(message = "training failed: the training file has invalid examples"): this {
     this.failNextJobMessage = message;
@@ -350,8 +429,15 @@ export class LLMTestServer {
     const m = req.method ?? "GET";
     if (m === "POST" && path === "/v1/chat/completions") return this.chat(res, entry, "openai");
     if (m === "POST" && path === "/api/chat") return this.chat(res, entry, "ollama");
-    if (m === "GET" && path === "/v1/models") return this.json(res, 200, { object: "list", data: this.modelList().map((id) => ({ id, object: "model", created: 0, owned_by: "test" })) });
-    if (m === "GET" && path === "/api/tags") return this.json(res, 200, { models: this.modelList().map((name) => ollamaModelInfo(name)) });
+    // A server that knows any model has no list to give (like many OpenAI-compatible servers): 404.
+    if (m === "GET" && path === "/v1/models") {
+      if (!this.knownModels) return this.json(res, 404, openaiError("no model list on this server", "invalid_request_error", null));
+      return this.json(res, 200, { object: "list", data: this.modelList().map((id) => ({ id, object: "model", created: 0, owned_by: "test" })) });
+    }
+    if (m === "GET" && path === "/api/tags") {
+      if (!this.knownModels) return this.json(res, 404, { error: "no model list on this server" });
+      return this.json(res, 200, { models: this.modelList().map((name) => ollamaModelInfo(name)) });
+    }
     if (m === "POST" && path === "/api/show") return this.show(res, body);
     if (m === "GET" && path === "/api/version") return this.json(res, 200, { version: "0.6.4" });
     if (m === "POST" && path === "/v1/files") return this.uploadFile(res, raw, contentType);
@@ -386,7 +472,8 @@ export class LLMTestServer {
   }
 
   private modelList(): string[] {
-    return this.knownModels ? [...this.knownModels] : ["test-model"];
+    const all = this.knownModels ? [...this.knownModels] : ["test-model"];
+    return all.filter((m) => !this.quirks.get(m)?.decommissioned && !this.quirks.get(m)?.missing);
   }
 
   private isKnown(model: string): boolean {
@@ -439,6 +526,16 @@ export class LLMTestServer {
         res.socket?.destroy();
         return;
       }
+      const quirks = this.quirks.get(chat.model) ?? {};
+      if (fault?.kind === "hang" || quirks.hang) {
+        entry.outcome = "hung";
+        await new Promise<void>((resolve) => res.once("close", () => resolve()));
+        return;
+      }
+      if (fault?.kind === "body") return this.json(res, fault.status, fault.body, fault.headers ?? {});
+      const quirkAnswer = this.quirkError(api, chat, quirks);
+      if (quirkAnswer) return this.json(res, quirkAnswer.status, quirkAnswer.body, quirkAnswer.headers ?? {});
+
       if (fault?.kind === "status") {
         const headers: Record<string, string> = {};
         if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
@@ -459,15 +556,143 @@ export class LLMTestServer {
       const promptTokens = reply.promptTokens ?? chat.messages.reduce((n, m) => n + countTestTokens(m.content), 0);
       const completionTokens = reply.completionTokens ?? countTestTokens(reply.text);
       const truncate = fault?.kind === "truncate";
-      if (api === "openai") {
-        if (chat.stream) return this.openaiStream(res, entry, chat, reply.text, promptTokens, completionTokens, truncate);
-        return this.sendMaybeTruncated(res, entry, 200, openaiCompletion(chat.model, reply.text, promptTokens, completionTokens), truncate);
+      const limited = api === "openai" ? this.rateLimitCheck(chat, promptTokens + completionTokens) : undefined;
+      if (limited && limited.status === 429) {
+        this.rateLimited++;
+        return this.json(res, 429, limited.body, limited.headers);
       }
-      if (chat.stream) return this.ollamaStream(res, entry, chat, reply.text, promptTokens, completionTokens, truncate);
-      return this.sendMaybeTruncated(res, entry, 200, ollamaChatResponse(chat.model, reply.text, promptTokens, completionTokens, true), truncate);
+      if (quirks.jsonValidateFailed && api === "openai" && chat.responseFormat) {
+        return this.json(res, 400, {
+          error: {
+            message: "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.",
+            type: "invalid_request_error",
+            code: "json_validate_failed",
+            failed_generation: reply.text,
+          },
+        }, limited?.headers ?? {});
+      }
+      const thought = thinking(api, chat, quirks, reply.text);
+      if (api === "openai") {
+        if (chat.stream) return this.openaiStream(res, entry, chat, thought.content, promptTokens, completionTokens, truncate);
+        const body = openaiCompletion(chat.model, thought.content, promptTokens, completionTokens) as { choices: Array<{ message: Record<string, unknown> }> };
+        if (thought.field) body.choices[0]!.message[thought.field] = thought.text;
+        if (limited?.headers) for (const [k, v] of Object.entries(limited.headers)) res.setHeader(k, v);
+        return this.sendMaybeTruncated(res, entry, 200, body, truncate);
+      }
+      if (chat.stream) return this.ollamaStream(res, entry, chat, thought.content, promptTokens, completionTokens, truncate);
+      const body = ollamaChatResponse(chat.model, thought.content, promptTokens, completionTokens, true) as { message: Record<string, unknown> };
+      if (thought.field) body.message[thought.field] = thought.text;
+      return this.sendMaybeTruncated(res, entry, 200, body, truncate);
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** The error a model's quirks call for, with the provider's real body; undefined when none. */
+  private quirkError(api: "openai" | "ollama", chat: TestChatRequest, q: ModelQuirks): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+    const model = chat.model;
+    const org = this.options.organization ?? "org_01test";
+    if (q.missing) {
+      return api === "openai"
+        ? { status: 404, body: openaiError(`The model \`${model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found") }
+        : { status: 404, body: { error: `model '${model}' not found` } };
+    }
+    if (q.decommissioned) {
+      return {
+        status: 400,
+        body: openaiError(
+          `The model \`${model}\` has been decommissioned and is no longer supported. Please refer to https://console.groq.com/docs/deprecations for a recommendation on which model to use instead.`,
+          "invalid_request_error",
+          "model_decommissioned",
+        ),
+      };
+    }
+    const promptTokens = chat.messages.reduce((n, m) => n + countTestTokens(m.content), 0);
+    if (q.requestTokenLimit !== undefined && promptTokens + (chat.maxTokens ?? 0) > q.requestTokenLimit) {
+      return {
+        status: 413,
+        body: {
+          error: {
+            message: `Request too large for model \`${model}\` in organization \`${org}\` service tier \`on_demand\` on tokens per minute (TPM): Limit ${q.requestTokenLimit}, Requested ${promptTokens + (chat.maxTokens ?? 0)}, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`,
+            type: "tokens",
+            code: "rate_limit_exceeded",
+          },
+        },
+      };
+    }
+    if (q.contextTokens !== undefined && promptTokens > q.contextTokens) {
+      return api === "openai"
+        ? { status: 400, body: { error: { message: "Please reduce the length of the messages or completion.", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" } } }
+        : { status: 400, body: { error: `the input length exceeds the context length (${promptTokens} > ${q.contextTokens})` } };
+    }
+    if (q.dailyQuota) {
+      const wait = typeof q.dailyQuota === "object" ? q.dailyQuota.retryAfterS : 86_000;
+      const h = Math.floor(wait / 3600);
+      const m = Math.floor((wait % 3600) / 60);
+      const sec = wait % 60;
+      return {
+        status: 429,
+        body: {
+          error: {
+            message: `Rate limit reached for model \`${model}\` in organization \`${org}\` service tier \`on_demand\` on tokens per day (TPD): Limit 100000, Used 99912, Requested 1203. Please try again in ${h}h${m}m${sec}s. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`,
+            type: "tokens",
+            code: "rate_limit_exceeded",
+          },
+        },
+        headers: { "retry-after": String(wait) },
+      };
+    }
+    return undefined;
+  }
+
+  /** Rate-limit mode: takes a request's tokens and answers with Groq's headers, or its 429. */
+  private rateLimitCheck(chat: TestChatRequest, tokens: number): { status: number; body?: unknown; headers: Record<string, string> } | undefined {
+    const rl = this.options.rateLimit;
+    if (!rl) return undefined;
+    const minute = rl.minuteMs ?? 60_000;
+    const rpm = rl.requestsPerMinute ?? Infinity;
+    const tpm = rl.tokensPerMinute ?? Infinity;
+    const rpd = rl.requestsPerDay ?? 14_400;
+    const t = Date.now();
+    const b = (this.buckets ??= { requests: rpm, tokens: tpm, day: rpd, at: t });
+    const dt = t - b.at;
+    b.at = t;
+    if (Number.isFinite(rpm)) b.requests = Math.min(rpm, b.requests + (dt * rpm) / minute);
+    if (Number.isFinite(tpm)) b.tokens = Math.min(tpm, b.tokens + (dt * tpm) / minute);
+    b.day = Math.min(rpd, b.day + (dt * rpd) / (minute * 60 * 24));
+    const headers = (): Record<string, string> => ({
+      "x-ratelimit-limit-requests": String(rpd),
+      "x-ratelimit-remaining-requests": String(Math.max(0, Math.floor(b.day))),
+      "x-ratelimit-reset-requests": groqDuration(((rpd - b.day) / rpd) * minute * 60 * 24),
+      ...(Number.isFinite(tpm)
+        ? {
+            "x-ratelimit-limit-tokens": String(tpm),
+            "x-ratelimit-remaining-tokens": String(Math.max(0, Math.floor(b.tokens))),
+            "x-ratelimit-reset-tokens": groqDuration(((tpm - Math.max(0, b.tokens)) / tpm) * minute),
+          }
+        : {}),
+    });
+    const org = this.options.organization ?? "org_01test";
+    if (b.requests < 1) {
+      const wait = ((1 - b.requests) / rpm) * minute;
+      return {
+        status: 429,
+        body: { error: { message: `Rate limit reached for model \`${chat.model}\` in organization \`${org}\` service tier \`on_demand\` on requests per minute (RPM): Limit ${rpm}, Used ${rpm}, Requested 1. Please try again in ${groqDuration(wait)}. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`, type: "requests", code: "rate_limit_exceeded" } },
+        headers: { ...headers(), "retry-after": String(Math.ceil(wait / 1000)) },
+      };
+    }
+    if (b.tokens < tokens && Number.isFinite(tpm)) {
+      const wait = ((tokens - b.tokens) / tpm) * minute;
+      return {
+        status: 429,
+        body: { error: { message: `Rate limit reached for model \`${chat.model}\` in organization \`${org}\` service tier \`on_demand\` on tokens per minute (TPM): Limit ${tpm}, Used ${Math.round(tpm - b.tokens)}, Requested ${tokens}. Please try again in ${groqDuration(wait)}. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`, type: "tokens", code: "rate_limit_exceeded" } },
+        headers: { ...headers(), "retry-after": String(Math.ceil(wait / 1000)) },
+      };
+    }
+    b.requests -= 1;
+    b.tokens -= tokens;
+    b.day -= 1;
+    return { status: 200, headers: headers() };
   }
 
   private replyFor(chat: TestChatRequest): TestReply {
@@ -660,6 +885,35 @@ function parseChat(api: "openai" | "ollama", body: Record<string, unknown>, head
     else if (body.format && typeof body.format === "object") chat.responseFormat = { type: "json_schema", schema: body.format as Record<string, unknown> };
   }
   return chat;
+}
+
+/** Groq's duration form: "2m59.56s", "7.66s", "120ms". */
+export function groqDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const m = Math.floor(ms / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return m > 0 ? `${m}m${s.toFixed(2)}s` : `${s.toFixed(2)}s`;
+}
+
+/** Where a thinking model's thought goes: into the content as think tags, or a separate field. */
+function thinking(api: "openai" | "ollama", chat: TestChatRequest, q: ModelQuirks, answer: string): { content: string; field?: string; text?: string } {
+  const r = q.reasoning;
+  if (!r) return { content: answer };
+  const tags = { content: `<think>${r.text}</think>\n${answer}` };
+  switch (r.style) {
+    case "think-tags":
+      return tags;
+    case "groq": {
+      const format = chat.body.reasoning_format;
+      if (chat.body.include_reasoning === true || format === "parsed") return { content: answer, field: "reasoning", text: r.text };
+      if (format === "hidden" || chat.body.include_reasoning === false) return { content: answer };
+      return tags;
+    }
+    case "reasoning_content":
+      return { content: answer, field: "reasoning_content", text: r.text };
+    case "ollama-thinking":
+      return api === "ollama" ? { content: answer, field: "thinking", text: r.text } : tags;
+  }
 }
 
 function openaiCompletion(model: string, text: string, p: number, c: number): unknown {

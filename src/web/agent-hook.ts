@@ -14,6 +14,7 @@
 import type { MiniGridEnv } from "../minigrid/minigrid-env.js";
 import { UserError } from "../util/errors.js";
 import type { AgentAdvice } from "./api-types.js";
+import type { LMRuntime } from "../lm/runtime.js";
 
 /** An agent as the dashboard's Play page uses it: a name and `act(env)`. */
 export interface PlayAgent {
@@ -22,10 +23,13 @@ export interface PlayAgent {
   act(env: MiniGridEnv): Promise<AgentAdvice>;
 }
 
-/** Load the agent saved at `path` (a program JSON written by the pipeline). */
-export async function loadPlayAgent(path: string): Promise<PlayAgent> {
+/**
+ * Load the agent saved at `path` (a program JSON written by the pipeline), its LM made by `runtime`
+ * (default a new one); with `preflight`, its model is checked before the dashboard starts.
+ */
+export async function loadPlayAgent(path: string, options: { runtime?: LMRuntime; preflight?: boolean } = {}): Promise<PlayAgent> {
   const { MinigridAgent } = await import("../agent/index.js");
-  const agent = await MinigridAgent.load(path);
+  const agent = await MinigridAgent.load(path, { ...(options.runtime ? { runtime: options.runtime } : {}), ...(options.preflight ? { preflight: true } : {}) });
   const file = path.split(/[\\/]/).pop() ?? path;
   const model = typeof agent.meta.student_model === "string" ? agent.meta.student_model : null;
   return {

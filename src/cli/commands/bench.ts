@@ -49,4 +49,17 @@ export function register(program: Command): void {
       const { benchPipeline } = await import("../../../bench/pipeline-bench.js"); // loaded only for this command
       console.log(JSON.stringify(await benchPipeline({ delayMs: opts.delayMs, concurrency: Math.round(opts.concurrency), samplesPerCategory: Math.round(opts.samplesPerCategory) })));
     });
+  bench
+    .command("pacing")
+    .description("pacing against a test server enforcing Groq's 30 requests and 6,000 tokens a minute (its headers and 429s): wall time over the least the limits allow, and the share of 429s")
+    .option("--minute-ms <ms>", "the length of a minute for server and client (shrinks the run; ratios stay)", parsePositiveNumber("--minute-ms"), 6000)
+    .option("--minutes <n>", "minutes of work each workload needs at least", parsePositiveNumber("--minutes"), 2)
+    .option("--concurrency <n>", "requests in flight", parsePositiveNumber("--concurrency"), 4)
+    .option("--json", "print JSON (the default; kept for scripts)")
+    .action(async (opts: { minuteMs: number; minutes: number; concurrency: number }) => {
+      const { benchPacing } = await import("../../../bench/pacing-bench.js"); // loaded only for this command
+      const r = await benchPacing({ minuteMs: Math.round(opts.minuteMs), minutes: Math.round(opts.minutes), concurrency: Math.round(opts.concurrency) });
+      console.log(JSON.stringify(r));
+      if (!r.ok) process.exitCode = 1;
+    });
 }

@@ -6,12 +6,13 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { writeJsonExclusive } from "../../util/atomic-write.js";
+import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 import { UserError } from "../../util/errors.js";
 import { DEFAULT_ASSESSOR, METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { temperatureFlag } from "./evaluate-benchmark.js";
 
-interface Opts {
+interface Opts extends LMFlags {
   modelPath?: string;
   benchmark?: string;
   model?: string[];
@@ -40,7 +41,7 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("evaluate")
     .description("evaluate a saved agent: offline on a dataset, or acting in an env (closed loop)")
     .option("--model-path <file>", "the agent's .json (from gridtune finetune); required unless --benchmark")
@@ -68,14 +69,15 @@ export function register(program: Command): void {
     .option("--bot", "benchmark: add the BabyAI bot (the harness's sanity check)")
     .option("--tasks <list>", "benchmark: comma-separated tasks (goto,pickup,open,putnext,pick_up_seq_go_to; default all)")
     .option("--temperature <t>", "benchmark: the naive agent's sampling temperature (BALROG: 1.0)", temperatureFlag)
-    .option("--max-tokens <n>", "benchmark: the naive agent's reply cap (BALROG: 8192)", intFlag("--max-tokens", 1))
-    .action(async (opts: Opts) => {
+    .option("--max-tokens <n>", "benchmark: the naive agent's reply cap (BALROG: 8192)", intFlag("--max-tokens", 1));
+  addLMOptions(command).action(async (opts: Opts) => {
       if (opts.benchmark !== undefined) {
         const { runBenchmarkCommand } = await import("./evaluate-benchmark.js");
         return runBenchmarkCommand({ ...opts, benchmark: opts.benchmark });
       }
       if (opts.modelPath === undefined) throw new UserError("evaluate: --model-path FILE is required (or --benchmark NAME)");
       const { evaluate } = await import("../../pipeline/evaluate-model.js");
+      const runtime = runtimeFromFlags(opts);
       const { evaluationLines, usageTable, table } = await import("../../pipeline/report.js");
       const progress = progressBars(opts.progress !== false);
       const interrupt = interruptSignal(() => progress.finish());
@@ -85,7 +87,7 @@ export function register(program: Command): void {
         if (opts.out && existsSync(opts.out)) throw new UserError(`--out ${opts.out}: the file exists; gridtune never replaces a file — pick another name or remove it`);
         const r = await evaluate(
           {
-            modelPath: opts.modelPath,
+            modelPath: opts.modelPath!,
             ...(opts.history !== undefined ? { history: opts.history } : {}),
             ...(opts.datasetPath !== undefined ? { datasetPath: opts.datasetPath } : {}),
             ...(opts.env !== undefined ? { envId: opts.env } : {}),
@@ -101,6 +103,8 @@ export function register(program: Command): void {
             ...(opts.maxEval !== undefined ? { maxEval: opts.maxEval } : {}),
             ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
             concurrency: opts.concurrency,
+            runtime,
+            preflight: opts.preflight !== false,
           },
           { signal: interrupt.signal, progress, log: opts.json ? () => {} : (l) => console.log(l) },
         );
@@ -136,6 +140,7 @@ export function register(program: Command): void {
       } finally {
         progress.finish();
         interrupt.dispose();
+        await runtime.dispose();
       }
     });
 }

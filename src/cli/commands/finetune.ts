@@ -8,6 +8,7 @@ import { AUTO_LEVELS, DEFAULTS, METRIC_NAMES, OPTIMIZER_NAMES, parseBudget, type
 import { UserError } from "../../util/errors.js";
 import { EXIT_CODES, RunFailedError } from "../../pipeline/outcome.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
 /** The flags: every config field but the dataset and budget (strings here), plus the CLI's own. */
 type Opts = Partial<Omit<FinetuneConfig, "datasetPath" | "budget" | "name">> & {
@@ -16,7 +17,7 @@ type Opts = Partial<Omit<FinetuneConfig, "datasetPath" | "budget" | "name">> & {
   budget?: string;
   progress: boolean;
   json?: boolean;
-};
+} & LMFlags;
 
 /** The flags that set a config field of the same name. */
 const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
@@ -30,7 +31,7 @@ const CONFIG_FLAGS: readonly (keyof Opts & keyof FinetuneConfig)[] = [
 ];
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("finetune")
     .description("optimize the MinigridAgent with a teacher LLM (MIPROv2), distil it into a student, evaluate and save it")
     .option("--dataset-path <dir>", "dataset directory written by `gridtune collect` (required unless --config gives it)")
@@ -72,12 +73,15 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       "\nModel ids: groq/…, openai/…, ollama/…, openai-compatible/… (with a base URL), llamacpp/<file.gguf>; a bare id follows --<role>-groq.\n" +
-        "Keys come from GROQ_API_KEY / OPENAI_API_KEY (environment or .env) and are checked before any LM call.",
-    )
-    .action(async (opts: Opts, cmd: Command) => {
+        "Keys come from GROQ_API_KEY / OPENAI_API_KEY (environment or .env) and are checked before any LM call;\n" +
+        "every role's model is checked where it is served (preflight) before any work unless --no-preflight.",
+    );
+  addLMOptions(command).action(async (opts: Opts, cmd: Command) => {
       const fromCli = (k: string) => cmd.getOptionValueSource(k) === "cli";
       const budget = opts.budget !== undefined ? parseBudget(opts.budget) : undefined;
       const { finetune } = await import("../../pipeline/finetune.js");
+      const runtime = runtimeFromFlags(opts);
+      const lmHooks = { runtime, preflight: opts.preflight !== false };
       const progress = progressBars(opts.progress !== false);
       const interrupt = interruptSignal(() => {
         progress.finish();
@@ -90,7 +94,7 @@ export function register(program: Command): void {
           if (opts.datasetPath) overrides.datasetPath = opts.datasetPath;
           if (budget) overrides.budget = budget;
           const { runBatch } = await import("../../pipeline/batch.js");
-          const r = await runBatch(opts.config, overrides, { signal: interrupt.signal, progress });
+          const r = await runBatch(opts.config, overrides, { signal: interrupt.signal, progress, ...lmHooks });
           if (opts.json) console.log(JSON.stringify(r));
           process.exitCode = r.exitCode;
           return;
@@ -102,7 +106,7 @@ export function register(program: Command): void {
         config.studentGroq = opts.studentGroq ?? false;
         config.assessorGroq = opts.assessorGroq ?? true;
         // The story's last line says how the run ended; the exit code says the same (EXIT_CODES).
-        const info = await finetune(config, { signal: interrupt.signal, progress });
+        const info = await finetune(config, { signal: interrupt.signal, progress, ...lmHooks });
         if (opts.json) console.log(JSON.stringify(info));
         if (!opts.dryRun) process.exitCode = EXIT_CODES[info.status];
       } catch (e) {
@@ -111,6 +115,7 @@ export function register(program: Command): void {
       } finally {
         progress.finish();
         interrupt.dispose();
+        await runtime.dispose();
       }
     });
 }

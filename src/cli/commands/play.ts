@@ -19,8 +19,9 @@ import { ENCODING_TYPES, VIEW_TYPES, type EncodingType, type ViewType } from "..
 import type { MinigridAgent } from "../../agent/minigrid-agent.js";
 import { PlaySession } from "../../agent/play-session.js";
 import { choiceFlag, intFlag } from "./pipeline-shared.js";
+import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
-interface Opts {
+interface Opts extends LMFlags {
   modelPath?: string;
   history?: number;
   env: string;
@@ -35,7 +36,7 @@ interface Opts {
 const KEY_ACTIONS: Record<string, number> = { "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "\x1b[D": 0, "\x1b[C": 1, "\x1b[A": 2, left: 0, right: 1, forward: 2, up: 2 };
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("play")
     .description("interactive tester: play an env in the terminal and watch (or follow) the agent's hints")
     .option("--model-path <file>", "the agent (.json from gridtune finetune); without it you play alone, with the expert's hints")
@@ -46,15 +47,20 @@ export function register(program: Command): void {
     .option("--history <k>", "the agent's memory: past steps it sees (default: as saved)", intFlag("--history", 0))
     .option("--hide-llm-details", "start with the observation text hidden")
     .option("--out-dir <dir>", "where `s` saves pictures", ".")
-    .option("--no-color", "plain text grid")
-    .action(async (opts: Opts) => {
+    .option("--no-color", "plain text grid");
+  addLMOptions(command).action(async (opts: Opts) => {
       let agent: MinigridAgent | null = null;
-      if (opts.modelPath) {
-        const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
-        agent = await MinigridAgent.load(opts.modelPath, opts.history !== undefined ? { history: opts.history } : {});
+      const runtime = runtimeFromFlags(opts);
+      try {
+        if (opts.modelPath) {
+          const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
+          agent = await MinigridAgent.load(opts.modelPath, { runtime, preflight: opts.preflight !== false, ...(opts.history !== undefined ? { history: opts.history } : {}) });
+        }
+        const session = new PlaySession({ env: opts.env, seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
+        await playInTerminal(session, opts);
+      } finally {
+        await runtime.dispose();
       }
-      const session = new PlaySession({ env: opts.env, seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
-      await playInTerminal(session, opts);
     });
 }
 

@@ -5,8 +5,9 @@ import { resolve } from "node:path";
 import { loadPlayAgent, type PlayAgent } from "../../web/agent-hook.js";
 import { isLoopback, startDashboard } from "../../web/server.js";
 import { UserError } from "../../util/errors.js";
+import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
-interface ServeOpts {
+interface ServeOpts extends LMFlags {
   port: string;
   host: string;
   runs?: string;
@@ -35,22 +36,23 @@ function directory(flag: string, given: string | undefined, fallback: string): s
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("serve")
     .description("open a local web dashboard over the datasets and runs on disk")
     .option("--port <n>", "port (0 picks a free one)", "8787")
     .option("--host <addr>", "address to bind; anything but loopback exposes the directories to the network", "127.0.0.1")
     .option("--runs <dir>", `directory of run records (*_info.json) (default: ${DEFAULT_RUNS})`)
     .option("--datasets <dir>", "directory of datasets from `gridtune collect`, or one dataset (default: the current directory)")
-    .option("--model-path <file>", "a saved agent program (.json) whose hints Play shows and who can play an episode")
-    .action(async (opts: ServeOpts) => {
+    .option("--model-path <file>", "a saved agent program (.json) whose hints Play shows and who can play an episode");
+  addLMOptions(command).action(async (opts: ServeOpts) => {
       const port = parsePort(opts.port);
       const runsDir = directory("--runs", opts.runs, DEFAULT_RUNS);
       const datasetsDir = directory("--datasets", opts.datasets, DEFAULT_DATASETS);
       let agent: PlayAgent | null = null;
+      const runtime = runtimeFromFlags(opts);
       if (opts.modelPath !== undefined) {
         if (!existsSync(opts.modelPath)) throw new UserError(`--model-path ${opts.modelPath}: no such file`);
-        agent = await loadPlayAgent(resolve(opts.modelPath));
+        agent = await loadPlayAgent(resolve(opts.modelPath), { runtime, preflight: opts.preflight !== false });
       }
       let dash;
       try {
@@ -70,7 +72,10 @@ export function register(program: Command): void {
       console.log("Ctrl-C stops it.");
       await new Promise<void>((done) => {
         const stop = () => {
-          void dash.close().then(done);
+          void dash
+            .close()
+            .then(() => runtime.dispose())
+            .then(done);
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);

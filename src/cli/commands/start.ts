@@ -11,10 +11,11 @@ import { listEnvIds, makeEnv } from "../../minigrid/registry.js";
 import { NumpyGenerator } from "../../minigrid/rng.js";
 import { ACTION_NAMES } from "../../minigrid/constants.js";
 import { intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
+import { addLMOptions, type LMFlags } from "../lm-options.js";
 
 export { DEFAULT_LOCAL_MODEL, START_ENVS } from "../../pipeline/start-job.js";
 
-interface Opts {
+interface Opts extends LMFlags {
   dir: string;
   seed: number;
   tour?: boolean;
@@ -24,7 +25,7 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("start")
     .description("the main job: collect a small dataset, then fine-tune, evaluate and save an agent (local llama.cpp model unless GROQ_API_KEY is set)")
     .option("--dir <dir>", "where the dataset and the models go", "gridtune-start")
@@ -32,8 +33,8 @@ export function register(program: Command): void {
     .option("--tour", "instead: the env list and a rendered random rollout")
     .option("--env <id>", "env of the tour's rollout", "MiniGrid-DoorKey-8x8-v0")
     .option("--steps <n>", "random steps of the tour", "12")
-    .option("--no-progress", "no progress bars")
-    .action(async (opts: Opts) => {
+    .option("--no-progress", "no progress bars");
+  addLMOptions(command).action(async (opts: Opts) => {
       if (opts.tour) return tour(opts);
       await mainJob(opts);
     });
@@ -41,13 +42,27 @@ export function register(program: Command): void {
 
 async function mainJob(opts: Opts): Promise<void> {
   const { runStartJob } = await import("../../pipeline/start-job.js");
+  const { LMRuntime } = await import("../../lm/runtime.js");
+  const { stderrLog } = await import("../lm-options.js");
+  // The job's own token cap (384) applies unless GRIDTUNE_MAX_TOKENS says otherwise.
+  const probe = new LMRuntime();
+  const runtime = new LMRuntime({
+    log: stderrLog,
+    settings: {
+      maxTokens: probe.settings.maxTokens ?? 384,
+      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+      ...(opts.rpm !== undefined ? { requestsPerMinute: opts.rpm } : {}),
+      ...(opts.tpm !== undefined ? { tokensPerMinute: opts.tpm } : {}),
+      ...(opts.maxConcurrency !== undefined ? { maxConcurrency: opts.maxConcurrency } : {}),
+    },
+  });
   const progress = progressBars(opts.progress !== false);
   const interrupt = interruptSignal(() => progress.finish());
   const { EXIT_CODES, outcomeLine, RunFailedError } = await import("../../pipeline/outcome.js");
   try {
     const job = await runStartJob(
       { dir: opts.dir, seed: opts.seed, downloadProgress: opts.progress !== false },
-      { signal: interrupt.signal, progress, log: (line) => console.log(line) },
+      { signal: interrupt.signal, progress, log: (line) => console.log(line), runtime, preflight: opts.preflight !== false },
     );
     progress.finish();
     const model = job.programPath;
@@ -67,6 +82,7 @@ async function mainJob(opts: Opts): Promise<void> {
   } finally {
     progress.finish();
     interrupt.dispose();
+    await runtime.dispose();
   }
 }
 

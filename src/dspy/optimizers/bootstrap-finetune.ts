@@ -28,11 +28,11 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import OpenAI, { toFile } from "openai";
+import { join } from "node:path";
 import { type LMConfig, loadLMConfig } from "../../lm/config.js";
-import { MissingCredentialError } from "../../lm/errors.js";
 import { ManagedLM, lm as makeManagedLM } from "../../lm/lm.js";
+import { FinetuneJobError, runFinetuneJob } from "../../lm/finetune-job.js";
+import type { LMRuntime } from "../../lm/runtime.js";
 import type { ChatMessage, LM } from "../../lm/types.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { ProgressCallback } from "../../util/progress.js";
@@ -70,7 +70,9 @@ export interface BootstrapFinetuneOptions {
   dataDir?: string;
   /** "auto" (default): the API for openai/ and openai-compatible/ students, data only otherwise. */
   mode?: "auto" | "api" | "local";
-  /** Base URLs and keys (default `loadLMConfig()`). */
+  /** The run's LM runtime: its configuration, fine-tuning jobs and the fine-tuned model's LM. */
+  runtime?: LMRuntime;
+  /** Base URLs and keys (default the runtime's, else `loadLMConfig()`). */
   lmConfig?: LMConfig;
   /** Overrides the fine-tuning endpoint (default: the student LM's server). */
   baseUrl?: string;
@@ -148,17 +150,7 @@ export interface BootstrapFinetuneResult<P extends Module> {
   report: BootstrapFinetuneReport;
 }
 
-/** A fine-tuning job ended without a model (failed or cancelled), or could not be run. */
-export class FinetuneJobError extends Error {
-  constructor(
-    message: string,
-    readonly jobId?: string,
-    readonly status?: string,
-  ) {
-    super(message);
-    this.name = "FinetuneJobError";
-  }
-}
+export { FinetuneJobError };
 
 /** One teacher run, with its trace. */
 export interface TraceRecord {
@@ -324,7 +316,7 @@ export class BootstrapFinetune {
       jobs.set(key, { lm, predictors: [i], records });
     });
 
-    const config = o.lmConfig ?? loadLMConfig();
+    const config = o.lmConfig ?? o.runtime?.config ?? loadLMConfig();
     const dataDir = o.dataDir ?? join(config.cacheDir, "finetune");
     const written = [...jobs.values()].map((job) => {
       if (job.records.length === 0) {
@@ -362,7 +354,7 @@ export class BootstrapFinetune {
         try {
           const record = await this.runJob(job.lm, job.path, job.records.length, job.predictors, config, jobSignal);
           report.jobs.push(record);
-          const tuned = (o.makeLM ?? defaultMakeLM(config))(`${unwrapLM(job.lm).provider}/${record.fineTunedModel}`, job.lm);
+          const tuned = (o.makeLM ?? defaultMakeLM(config, o.runtime))(`${unwrapLM(job.lm).provider}/${record.fineTunedModel}`, job.lm);
           tunedLMs.push({ lm: tuned, predictors: job.predictors });
         } catch (error) {
           controller.abort(error);
@@ -383,90 +375,42 @@ export class BootstrapFinetune {
     return { program: student, report };
   }
 
-  /** Uploads the data, starts the job, polls it; returns the record of a succeeded job or throws. */
+  /** Uploads the data, starts the job, polls it (through the LM layer); returns the record of a succeeded job or throws. */
   private async runJob(base: LM, dataPath: string, records: number, predictorIndices: number[], config: LMConfig, signal: AbortSignal): Promise<FinetuneJobRecord> {
     const o = this.options;
     const inner = unwrapLM(base);
-    const spec = inner instanceof ManagedLM ? inner.spec : undefined;
-    const provider = inner.provider;
-    const baseURL = o.baseUrl ?? spec?.baseUrl ?? (provider === "openai" ? config.openaiBaseUrl : undefined);
-    if (!baseURL) throw new FinetuneJobError(`no fine-tuning endpoint for ${inner.model}: pass baseUrl (the server's /v1 URL)`);
-    let apiKey = o.apiKey ?? (provider === "openai" ? config.openaiApiKey : config.openaiCompatibleApiKey);
-    if (!apiKey) {
-      if (provider === "openai") throw new MissingCredentialError(["OPENAI_API_KEY"], [inner.model]);
-      apiKey = "no-key";
-    }
-    const client = new OpenAI({ apiKey, baseURL });
     const model = stripProviderPrefix(base);
-    const say = (status: string) => {
+    const onStatus = (status: string) => {
       o.log?.(`[fine-tuning ${model}] ${status}`);
       o.progress?.({ phase: "finetune", done: 0, total: 1, detail: `${model}: ${status}` });
     };
-
-    let fileId: string;
-    let job: OpenAI.FineTuning.FineTuningJob;
-    try {
-      say(`uploading ${records} records`);
-      const file = await client.files.create({ file: await toFile(readFileSync(dataPath), basename(dataPath)), purpose: "fine-tune" }, { signal });
-      fileId = file.id;
-      const trainKwargs = o.trainKwargs;
-      job = await client.fineTuning.jobs.create(
-        {
-          model,
-          training_file: fileId,
-          ...(trainKwargs && Object.keys(trainKwargs).length > 0
-            ? { method: { type: "supervised" as const, supervised: { hyperparameters: trainKwargs as OpenAI.FineTuning.SupervisedHyperparameters } } }
-            : {}),
-          ...(o.suffix ? { suffix: o.suffix } : {}),
-        },
-        { signal },
-      );
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      throw new FinetuneJobError(`could not start fine-tuning ${model} at ${baseURL}: ${(error as Error).message}`);
-    }
-    say(`job ${job.id} started (${job.status})`);
-
-    const started = Date.now();
-    const interval = o.pollIntervalMs ?? 20_000;
-    while (!["succeeded", "failed", "cancelled"].includes(job.status)) {
-      if (o.maxWaitMs !== undefined && Date.now() - started > o.maxWaitMs) {
-        throw new FinetuneJobError(`fine-tuning job ${job.id} for ${model} still ${job.status} after ${o.maxWaitMs} ms; it keeps running at the provider`, job.id, job.status);
-      }
-      await sleep(interval, signal);
-      try {
-        job = await client.fineTuning.jobs.retrieve(job.id, { signal });
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        throw new FinetuneJobError(`could not poll fine-tuning job ${job.id}: ${(error as Error).message}`, job.id, job.status);
-      }
-      say(`job ${job.id}: ${job.status}`);
-    }
-    if (job.status !== "succeeded" || !job.fine_tuned_model) {
-      const why = job.error?.message ? `: ${job.error.message}` : "";
-      throw new FinetuneJobError(`fine-tuning job ${job.id} for ${model} ${job.status}${why}`, job.id, job.status);
-    }
-    say(`job ${job.id} succeeded: ${job.fine_tuned_model}`);
-    return {
-      baseModel: inner.model,
-      predictors: predictorIndices,
-      dataPath,
-      records,
-      fileId,
-      jobId: job.id,
-      status: job.status,
-      fineTunedModel: job.fine_tuned_model,
+    const options = {
+      ...(o.baseUrl !== undefined ? { baseUrl: o.baseUrl } : {}),
+      ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+      ...(o.trainKwargs ? { trainKwargs: o.trainKwargs } : {}),
+      ...(o.suffix ? { suffix: o.suffix } : {}),
+      ...(o.pollIntervalMs !== undefined ? { pollIntervalMs: o.pollIntervalMs } : {}),
+      ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs } : {}),
+      signal,
+      onStatus,
     };
+    const target = inner instanceof ManagedLM ? inner : { provider: inner.provider, model: inner.model };
+    const job =
+      o.runtime && inner instanceof ManagedLM && o.lmConfig === undefined
+        ? await o.runtime.finetune(inner, dataPath, options)
+        : await runFinetuneJob(target, dataPath, { config, ...options });
+    return { baseModel: inner.model, predictors: predictorIndices, dataPath, records, fileId: job.fileId, jobId: job.jobId, status: job.status, fineTunedModel: job.fineTunedModel };
   }
 }
 
-/** `lm(id)` on the base LM's server, with its usage tracker, limiter and cache. */
-function defaultMakeLM(config: LMConfig): (modelId: string, base: LM) => LM {
+/** `runtime.lm(id)` (or `lm(id)`) on the base LM's server, with its usage tracker, limiter and cache. */
+function defaultMakeLM(config: LMConfig, runtime: LMRuntime | undefined): (modelId: string, base: LM) => LM {
   return (modelId, base) => {
     const inner = unwrapLM(base);
     if (!(inner instanceof ManagedLM)) {
       throw new FinetuneJobError(`the fine-tuned model ${modelId} is ready, but ${inner.model} is not an lm() LM: pass makeLM to build its LM`);
     }
+    if (runtime) return runtime.lm(modelId, { role: "student", ...(inner.spec.baseUrl ? { baseUrl: inner.spec.baseUrl } : {}) });
     return makeManagedLM(modelId, {
       ...(inner.spec.baseUrl ? { baseUrl: inner.spec.baseUrl } : {}),
       config,

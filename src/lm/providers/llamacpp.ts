@@ -11,7 +11,7 @@ import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } fro
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import type { Llama, LlamaContext, LlamaGrammar, LlamaModel, ChatHistoryItem } from "node-llama-cpp";
-import { BadRequestError, ModelFileError } from "../errors.js";
+import { BadRequestError, ContextLengthError, ModelFileError } from "../errors.js";
 import type { Provider, ProviderRequest, ProviderResponse } from "./provider.js";
 import { ProgressBar } from "../../util/progress.js";
 
@@ -26,7 +26,10 @@ export interface LlamaCppOptions {
   gpu?: false | "auto" | "cuda" | "vulkan" | "metal";
   /** Whether node-llama-cpp may build llama.cpp from source: "never", "auto", … Default "auto". */
   build?: "auto" | "never" | "forceRebuild" | "try";
-  /** Context size in tokens; default the smaller of the model's own and 4096. */
+  /**
+   * Context size in tokens (GRIDTUNE_LLAMACPP_CONTEXT); default the smaller of the model's own and
+   * 4096, raised to what the run needs when it says (`LlamaCppProvider.requireContext`).
+   */
   contextSize?: number;
   /** Parallel sequences (= requests in flight); default 1. */
   sequences?: number;
@@ -131,10 +134,11 @@ function hasGgufMagic(path: string): boolean {
   }
 }
 
+// The native bindings, not models: loading llama.cpp's library twice in one process is wasted memory.
 const llamas = new Map<string, Promise<Llama>>();
 
-/** One Llama runtime per (gpu, build, threads) in a process. */
-async function sharedLlama(gpu: LlamaCppOptions["gpu"], build: LlamaCppOptions["build"], maxThreads: number): Promise<Llama> {
+/** One Llama runtime (the native library) per (gpu, build, threads) in a process; models are per LMRuntime. */
+async function loadLlama(gpu: LlamaCppOptions["gpu"], build: LlamaCppOptions["build"], maxThreads: number): Promise<Llama> {
   const key = JSON.stringify([gpu, build, maxThreads]);
   let p = llamas.get(key);
   if (!p) {
@@ -157,7 +161,10 @@ export class LlamaCppProvider implements Provider {
   readonly server: string;
   readonly supportsStructuredOutput = true;
   private loading: Promise<Loaded> | undefined;
+  private modelLoading: Promise<{ llama: Llama; model: LlamaModel; path: string; threads: number }> | undefined;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  /** The least context the run needs (its longest prompt and reply), set before the model loads. */
+  private required = 0;
 
   constructor(
     private readonly uri: string,
@@ -167,7 +174,7 @@ export class LlamaCppProvider implements Provider {
     this.server = isRemote(uri) ? uri : resolve(uri);
   }
 
-  /** Resolves (downloading if needed) and loads the model; later calls share the result. */
+  /** Resolves (downloading if needed) and loads the model and its context; later calls share the result. */
   load(signal?: AbortSignal): Promise<Loaded> {
     this.loading ??= this.doLoad(signal).catch((e: unknown) => {
       this.loading = undefined;
@@ -176,24 +183,82 @@ export class LlamaCppProvider implements Provider {
     return this.loading;
   }
 
+  /** The model alone (no context yet): enough to count tokens before the context is sized. */
+  private loadModel(signal?: AbortSignal): Promise<{ llama: Llama; model: LlamaModel; path: string; threads: number }> {
+    this.modelLoading ??= (async () => {
+      const path = await resolveGgufPath(this.uri, { ...this.options, ...(signal ? { signal } : {}) });
+      const threads = this.options.threads ?? physicalCoreCount();
+      const llama = await loadLlama(this.options.gpu, this.options.build, threads);
+      try {
+        return { llama, model: await llama.loadModel({ modelPath: path }), path, threads };
+      } catch (e) {
+        throw new ModelFileError(`llama.cpp could not load ${path}: ${(e as Error).message}`);
+      }
+    })().catch((e: unknown) => {
+      this.modelLoading = undefined;
+      throw e;
+    });
+    return this.modelLoading;
+  }
+
   private async doLoad(signal?: AbortSignal): Promise<Loaded> {
-    const path = await resolveGgufPath(this.uri, { ...this.options, ...(signal ? { signal } : {}) });
-    const threads = this.options.threads ?? physicalCoreCount();
-    const llama = await sharedLlama(this.options.gpu, this.options.build, threads);
-    let model: LlamaModel;
-    try {
-      model = await llama.loadModel({ modelPath: path });
-    } catch (e) {
-      throw new ModelFileError(`llama.cpp could not load ${path}: ${(e as Error).message}`);
-    }
+    const { llama, model, path, threads } = await this.loadModel(signal);
     const trainCtx = model.trainContextSize;
-    const contextSize = this.options.contextSize ?? Math.min(trainCtx > 0 ? trainCtx : 4096, 4096);
-    const context = await model.createContext({ contextSize, threads, sequences: this.options.sequences ?? 1 });
+    const contextSize = this.options.contextSize ?? Math.max(Math.min(trainCtx > 0 ? trainCtx : 4096, 4096), this.required);
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({ contextSize, threads, sequences: this.options.sequences ?? 1 });
+    } catch (e) {
+      throw new ModelFileError(`llama.cpp could not make a ${contextSize}-token context for ${path}: ${(e as Error).message}; set GRIDTUNE_LLAMACPP_CONTEXT lower, or free memory`);
+    }
     return { llama, model, context };
   }
 
+  /**
+   * Asks for a context of at least `tokens` (the run's longest prompt plus its reply). Before the model
+   * loads, the context is sized to it; with an explicit contextSize (GRIDTUNE_LLAMACPP_CONTEXT) that
+   * is smaller, or once loaded with a smaller context, throws a ContextLengthError naming the setting.
+   */
+  async requireContext(tokens: number, signal?: AbortSignal): Promise<number> {
+    const explicit = this.options.contextSize;
+    if (explicit !== undefined && explicit < tokens) throw this.tooSmall(explicit, tokens, "GRIDTUNE_LLAMACPP_CONTEXT");
+    if (!this.loading) this.required = Math.max(this.required, tokens);
+    const { context } = await this.load(signal);
+    if (context.contextSize >= tokens) return context.contextSize;
+    if (explicit === undefined && (this.options.sequences ?? 1) === 1 && tokens <= MAX_AUTO_CONTEXT) return (await this.grow(tokens, signal)).contextSize;
+    throw this.tooSmall(context.contextSize, tokens, "GRIDTUNE_LLAMACPP_CONTEXT");
+  }
+
+  /** A new, larger context (the old one freed); only with one sequence, so nothing else is using it. */
+  private async grow(tokens: number, signal?: AbortSignal): Promise<LlamaContext> {
+    const old = await this.load(signal);
+    this.required = Math.max(this.required, nextPowerOfTwo(tokens));
+    this.loading = undefined;
+    await old.context.dispose();
+    return (await this.load(signal)).context;
+  }
+
+  /** Tokens of `text` in this model's tokenizer (loads the model, not yet its context). */
+  async countTokens(text: string, signal?: AbortSignal): Promise<number> {
+    const { model } = await this.loadModel(signal);
+    return model.tokenize(text).length;
+  }
+
+  /** The context size, once loaded. */
+  async contextSize(signal?: AbortSignal): Promise<number> {
+    return (await this.load(signal)).context.contextSize;
+  }
+
+  private tooSmall(size: number, tokens: number, setting: string): ContextLengthError {
+    const e = new ContextLengthError(this.modelId, 400, `the ${size}-token context of ${this.server} cannot hold the run's longest prompt and reply (about ${tokens} tokens)`);
+    e.knob = `${setting}=${nextPowerOfTwo(tokens)} (or fewer --max-bootstrapped-demos / --max-labeled-demos, or --view agent)`;
+    return e;
+  }
+
   async complete(req: ProviderRequest): Promise<ProviderResponse> {
-    const { llama, context } = await this.load(req.signal);
+    const loaded = await this.load(req.signal);
+    const llama = loaded.llama;
+    let context = loaded.context;
     const { LlamaChatSession, GeneralChatWrapper } = await import("node-llama-cpp");
     const messages = req.messages;
     let lastUser = -1;
@@ -211,6 +276,14 @@ export class LlamaCppProvider implements Provider {
       else history.push({ type: "model", response: [m.content] });
     }
     const grammar = await this.grammarFor(llama, req.responseFormat);
+    const promptTokens0 = context.model.tokenize(messages.map((m) => m.content).join("\n")).length;
+    // node-llama-cpp would silently drop the start of a prompt that does not fit (context shift): grow
+    // the context to the prompt instead (unless pinned, or other sequences are in use), else fail.
+    const need = promptTokens0 + (req.maxTokens ?? 256) + 64;
+    if (need > context.contextSize) {
+      if (this.options.contextSize === undefined && (this.options.sequences ?? 1) === 1 && need <= MAX_AUTO_CONTEXT) context = await this.grow(need, req.signal);
+      else throw this.tooSmall(context.contextSize, need, "GRIDTUNE_LLAMACPP_CONTEXT");
+    }
     const sequence = context.getSequence();
     const session = new LlamaChatSession({ contextSequence: sequence, chatWrapper: new GeneralChatWrapper(), autoDisposeSequence: false });
     try {
@@ -230,6 +303,11 @@ export class LlamaCppProvider implements Provider {
       const promptTokens = sequence.tokenMeter.usedInputTokens - inBefore;
       const completionTokens = sequence.tokenMeter.usedOutputTokens - outBefore;
       return { text, usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens } };
+    } catch (e) {
+      if (e instanceof Error && /too long|context size|context is full|exceeds the context/i.test(e.message)) {
+        throw this.tooSmall(context.contextSize, promptTokens0 + (req.maxTokens ?? 0), "GRIDTUNE_LLAMACPP_CONTEXT");
+      }
+      throw e;
     } finally {
       session.dispose({ disposeSequence: false });
       sequence.dispose();
@@ -255,16 +333,29 @@ export class LlamaCppProvider implements Provider {
 
   async dispose(): Promise<void> {
     const l = this.loading;
+    const m = this.modelLoading;
     this.loading = undefined;
-    if (!l) return;
+    this.modelLoading = undefined;
     try {
-      const { context, model } = await l;
-      await context.dispose();
-      await model.dispose();
+      if (l) await (await l).context.dispose();
+    } catch {
+      // the context never loaded
+    }
+    try {
+      if (m) await (await m).model.dispose();
     } catch {
       // never loaded
     }
   }
+}
+
+/** The largest context gridtune sizes on its own; beyond it GRIDTUNE_LLAMACPP_CONTEXT must say so. */
+const MAX_AUTO_CONTEXT = 32_768;
+
+function nextPowerOfTwo(n: number): number {
+  let p = 512;
+  while (p < n) p *= 2;
+  return p;
 }
 
 /** `<cacheDir>/models`. */

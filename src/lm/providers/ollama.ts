@@ -4,7 +4,8 @@
  */
 import { Ollama } from "ollama";
 import type { ChatRequest, ChatResponse } from "ollama";
-import { BadRequestError, ModelNotFoundError, ProviderFailure } from "../errors.js";
+import { BadRequestError, ContextLengthError, ModelNotFoundError, ProviderFailure } from "../errors.js";
+import { fetchWithoutTimeouts } from "./http-fetch.js";
 import { parseRetryAfter } from "../retry.js";
 import type { Provider, ProviderRequest, ProviderResponse } from "./provider.js";
 import { causeChainMessage, systemErrorCode, usageOrEstimate } from "./provider.js";
@@ -31,7 +32,7 @@ export class OllamaProvider implements Provider {
     const client = new Ollama({
       host: this.opts.host,
       fetch: async (input: string | URL | Request, init?: RequestInit) => {
-        const res = await fetch(input, { ...init, signal: req.signal });
+        const res = await fetchWithoutTimeouts(input, { ...init, signal: req.signal });
         lastHeaders = res.headers;
         if (res.ok || res.headers.get("content-type")?.includes("application/json")) return res;
         // The client console.logs while reading a non-JSON error body (a proxy's HTML page, say);
@@ -67,7 +68,25 @@ export class OllamaProvider implements Provider {
     }
     if (!r || typeof r !== "object" || !r.message) throw new ProviderFailure("truncated", "the reply has no message", { retryable: true });
     const text = r.message.content ?? "";
-    return { text, usage: usageOrEstimate(r.prompt_eval_count, r.eval_count, req.messages, text) };
+    const thinking = (r.message as { thinking?: unknown }).thinking;
+    return {
+      text,
+      usage: usageOrEstimate(r.prompt_eval_count, r.eval_count, req.messages, text),
+      ...(typeof thinking === "string" && thinking.trim() !== "" ? { reasoning: thinking.trim() } : {}),
+    };
+  }
+
+  /** The models `GET /api/tags` lists (names with their tag, e.g. `llama3.1:latest`). */
+  async listModels(signal?: AbortSignal): Promise<string[] | undefined> {
+    const client = new Ollama({ host: this.opts.host, fetch: (input: string | URL | Request, init?: RequestInit) => fetchWithoutTimeouts(input, { ...init, ...(signal ? { signal } : {}) }) });
+    try {
+      const r = await client.list();
+      return r.models.flatMap((m) => [m.name, m.model]).filter((x, i, a) => typeof x === "string" && a.indexOf(x) === i);
+    } catch (e) {
+      const status = (e as { status_code?: unknown }).status_code;
+      if (status === 404 || status === 405) return undefined;
+      throw this.translate(e, undefined);
+    }
   }
 
   private translate(e: unknown, headers: Headers | undefined): unknown {
@@ -80,6 +99,7 @@ export class OllamaProvider implements Provider {
         return new ProviderFailure("status", `HTTP ${status}: ${detail}`, { status, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
       }
       if (status === 404) return new ModelNotFoundError(this.opts.model, this.server, detail, `or run \`ollama pull ${this.opts.model}\``);
+      if (/context length|context window|too long/i.test(detail)) return new ContextLengthError(this.opts.modelId, status, detail);
       return new BadRequestError(this.opts.modelId, status, detail);
     }
     if (e instanceof SyntaxError) return new ProviderFailure("truncated", `the reply body was not valid JSON (${e.message})`, { retryable: true });

@@ -5,6 +5,7 @@
  */
 import type { ChatMessage, ChatOptions, Usage } from "../types.js";
 import type { ProviderName } from "../model-spec.js";
+import type { RateLimitHeaders } from "../rate-limit-headers.js";
 
 /**
  * One chat request as a provider receives it: the messages, sampling options, response format and a
@@ -22,10 +23,20 @@ export interface ProviderRequest {
   signal: AbortSignal;
 }
 
-/** A provider's answer: the text and the token usage. */
+/** A provider's answer: the text, the token usage, and what else the server said. */
 export interface ProviderResponse {
   text: string;
   usage: Usage;
+  /** Thinking the server returned in a separate field (Groq's `reasoning`, `reasoning_content`, Ollama's `thinking`). */
+  reasoning?: string;
+  /** The response's rate-limit headers, for the limiter. */
+  rateLimit?: RateLimitHeaders;
+  /**
+   * Set when the text is not a normal answer but what the server rejected: Groq's 400
+   * `json_validate_failed` carries the model's reply as `failed_generation`, which the adapter can
+   * still parse.
+   */
+  recovered?: "json_validate_failed";
 }
 
 /**
@@ -41,6 +52,8 @@ export interface Provider {
   readonly unreachableHint?: string;
   complete(request: ProviderRequest): Promise<ProviderResponse>;
   dispose?(): Promise<void>;
+  /** The models the server serves (for preflight); undefined when it has no list (HTTP 404/405). */
+  listModels?(signal?: AbortSignal): Promise<string[] | undefined>;
 }
 
 /** The system error code under an error (`e.cause.code`, `e.cause.cause.code`, …), e.g. ECONNRESET. */

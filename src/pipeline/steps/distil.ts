@@ -6,6 +6,7 @@
 import type { Example, Metric } from "../../dspy/index.js";
 import { BootstrapFewShot, teacherAsIs } from "../../dspy/optimizers/bootstrap-few-shot.js";
 import { BootstrapFinetune } from "../../dspy/optimizers/bootstrap-finetune.js";
+import type { LMRuntime } from "../../lm/runtime.js";
 import type { LM } from "../../lm/types.js";
 import { MinigridAgent } from "../../agent/minigrid-agent.js";
 import type { ProgressCallback } from "../../util/progress.js";
@@ -37,8 +38,8 @@ export interface DistilContext {
   warn: (text: string) => void;
   /** Aborts or fatal stops: rethrown instead of falling back. */
   isStop: (e: unknown) => boolean;
-  /** BootstrapFinetune's poll interval (tests). */
-  pollIntervalMs?: number;
+  /** The run's LM runtime: fine-tuning jobs go through it (its GRIDTUNE_FINETUNE_POLL_MS). */
+  runtime?: LMRuntime;
 }
 
 /** Step 3: the distilled student and the record's summary. A fallback (demos instead of weights) is a warning. */
@@ -55,7 +56,7 @@ export async function distil(student: MinigridAgent, teacher: MinigridAgent, x: 
           metric: x.metric,
           numThreads: x.c.concurrency,
           mode: "api",
-          ...(x.pollIntervalMs !== undefined ? { pollIntervalMs: x.pollIntervalMs } : {}),
+          ...(x.runtime ? { runtime: x.runtime } : {}),
           ...(x.progress ? { progress: x.progress } : {}),
           log: (l: string) => x.log(`  ${l}`),
         });

@@ -2,8 +2,7 @@
  * The LMs of a run, one per role, each observed by the run's {@link FailureLedger} (calls and
  * failures counted per role; the first fatal error stops the run).
  */
-import type { LMConfig, ManagedLM, ModelSpec, UsageTracker } from "../../lm/index.js";
-import { roleLM, roleSpec } from "../../agent/lms.js";
+import { roleSpec, type LMRuntime, type ManagedLM, type ModelSpec } from "../../lm/index.js";
 import type { FinetuneConfig } from "../config.js";
 import type { FailureLedger } from "../outcome.js";
 
@@ -31,13 +30,13 @@ export function roleSpecs(c: FinetuneConfig): RoleSpecs {
   };
 }
 
-/** Builds the role LMs (usage to `usage`, retry lines to `log`), each observed by `ledger`. */
-export function buildLMs(c: FinetuneConfig, specs: RoleSpecs, config: LMConfig, usage: UsageTracker, ledger: FailureLedger, log: (line: string) => void): RunLMs {
-  const common = { concurrency: c.concurrency, usage, config, log };
+/** Builds the role LMs from the run's LM runtime (its usage meter, limiters and retry log), each observed by `ledger`. */
+export function buildLMs(c: FinetuneConfig, specs: RoleSpecs, runtime: LMRuntime, ledger: FailureLedger): RunLMs {
+  const common = { concurrency: c.concurrency };
   return {
-    teacher: ledger.observe(roleLM(specs.teacher.id, { role: "teacher", ...common }), "teacher"),
-    proposer: ledger.observe(roleLM(specs.teacher.id, { role: "proposer", ...common }), "proposer"),
-    student: ledger.observe(roleLM(specs.student.id, { role: "student", ...common, ...(specs.student.baseUrl ? { baseUrl: specs.student.baseUrl } : {}) }), "student"),
-    assessor: specs.assessor ? ledger.observe(roleLM(specs.assessor.id, { role: "assessor", ...common }), "assessor") : undefined,
+    teacher: ledger.observe(runtime.lm(specs.teacher.id, { role: "teacher", ...common }), "teacher"),
+    proposer: ledger.observe(runtime.lm(specs.teacher.id, { role: "proposer", ...common }), "proposer"),
+    student: ledger.observe(runtime.lm(specs.student.id, { role: "student", ...common, ...(specs.student.baseUrl ? { baseUrl: specs.student.baseUrl } : {}) }), "student"),
+    assessor: specs.assessor ? ledger.observe(runtime.lm(specs.assessor.id, { role: "assessor", ...common }), "assessor") : undefined,
   };
 }

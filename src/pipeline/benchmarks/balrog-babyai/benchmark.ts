@@ -3,8 +3,7 @@
  * model ids (BALROG's naive agent on that LM), a saved MinigridAgent and/or the BabyAI bot;
  * credentials and the record path checked before any episode; the protocol; the run record.
  */
-import { checkCredentials, loadLMConfig, UsageTracker, type LMConfig, type UsageSnapshot } from "../../../lm/index.js";
-import { disposeLMs, roleLM, roleSpec } from "../../../agent/lms.js";
+import { checkCredentials, LMRuntime, roleSpec, type LMConfig, type UsageSnapshot } from "../../../lm/index.js";
 import { MinigridAgent } from "../../../agent/minigrid-agent.js";
 import type { ProgressCallback } from "../../../util/progress.js";
 import { UserError } from "../../../util/errors.js";
@@ -36,6 +35,8 @@ export interface BalrogBenchmarkOptions {
   /** The run record's path (default `balrog_results/balrog-babyai_<timestamp>.json`); never overwritten. */
   out?: string;
   lmConfig?: LMConfig;
+  /** The LM runtime the agents' LMs come from; default a new one (disposed at the end). */
+  runtime?: LMRuntime;
 }
 
 /** The result, the record's path and the LM usage. */
@@ -61,21 +62,23 @@ export async function runBalrogBabyAIBenchmark(options: BalrogBenchmarkOptions, 
   const tasks = taskIds(options.tasks);
   const recordPath = options.out ?? defaultBalrogRecordPath();
   checkRecordPathFree(recordPath);
-  const config = options.lmConfig ?? loadLMConfig();
+  const runtime = options.runtime ?? new LMRuntime(options.lmConfig ? { config: options.lmConfig } : {});
+  const config = runtime.config;
   const specs = [...models, ...(options.studentModel ? [options.studentModel] : [])].map((id) => roleSpec(id, "agent"));
   if (specs.length) checkCredentials(specs, config);
-  const usage = new UsageTracker();
-  const lmOptions = { usage, config, concurrency: options.concurrency ?? 4 };
+  const usage = runtime.usage;
+  const lmOptions = { concurrency: options.concurrency ?? 4 };
   try {
     const agents: BalrogAgent[] = models.map((id) =>
-      naiveAgent(roleLM(id, { role: "agent", ...lmOptions }), {
+      naiveAgent(runtime.lm(id, { role: "agent", ...lmOptions }), {
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
         ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
       }),
     );
     if (options.modelPath) {
       const agent = await MinigridAgent.load(options.modelPath, {
-        ...(options.studentModel ? { lm: roleLM(options.studentModel, { role: "agent", ...lmOptions }) } : {}),
+        ...(options.studentModel ? { lm: runtime.lm(options.studentModel, { role: "agent", ...lmOptions }) } : {}),
+        runtime,
         lmOptions,
         ...(options.history !== undefined ? { history: options.history } : {}),
       });
@@ -96,6 +99,6 @@ export async function runBalrogBabyAIBenchmark(options: BalrogBenchmarkOptions, 
     writeBalrogRecord(recordPath, result);
     return { result, recordPath, usage: usage.snapshot() };
   } finally {
-    await disposeLMs();
+    if (!options.runtime) await runtime.dispose();
   }
 }
