@@ -246,6 +246,11 @@ export {
   type GEPAReflection,
   type GEPAResult,
 } from "./dspy/optimizers/gepa/index.js";
+export type { Candidate as GEPACandidate } from "./dspy/optimizers/gepa/state.js";
+export type { CandidateSelectionStrategy } from "./dspy/optimizers/gepa/pareto.js";
+export { resolveOptions as resolveMIPROv2Options, type ResolvedOptions as MIPROv2ResolvedOptions } from "./dspy/optimizers/miprov2/settings.js";
+export type { HeaderSource } from "./lm/retry.js";
+export { OPTIMIZER_NAMES, type OptimizerName } from "./pipeline/config.js";
 export {
   MIPROv2,
   AUTO_RUN_SETTINGS,
@@ -365,7 +370,7 @@ export {
   type BatchConfig,
   type BatchEntry,
 } from "./pipeline/config.js";
-export type { RunInfo, RunConfig, RunStatus, RoleFailures, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
+export type { GepaCandidateRecord, GepaLineage, RunInfo, RunConfig, RunStatus, RoleFailures, ScoreSummary, EvaluatedExample, RoleUsage, OptimizationSummary, DistillationSummary, Verdict } from "./pipeline/run-info.js";
 export { FAILURE_SHARE_LIMIT, EXIT_CODES, FailureLedger, RunFailedError, FatalLMStop, isRunStoppingError, failureTable, outcomeLine } from "./pipeline/outcome.js";
 export { consoleStory, type FinetuneEvent, type FinetuneListener } from "./pipeline/story.js";
 export { RUN_FORMAT, RUN_INFO_SUFFIX, runFiles, readRunRecord, RunRecordError, type RunFiles } from "./pipeline/run-files.js";

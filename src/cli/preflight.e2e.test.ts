@@ -6,16 +6,16 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../testing/temp-dir.js";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { collectTinyDataset, runCli } from "../pipeline/pipeline.test-util.js";
 import { dspyReply } from "../testing/dspy-replies.js";
 import { MinigridAgent } from "../agent/minigrid-agent.js";
 import { LMRuntime } from "../lm/runtime.js";
 
-const root = mkdtempSync(join(tmpdir(), "gridtune-preflight-"));
+const root = tempDir("preflight");
 const dataset = join(root, "ds");
 let server: LLMTestServer;
 let env: NodeJS.ProcessEnv;

@@ -6,9 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tempDir } from "../testing/temp-dir.js";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { LMRuntime } from "./runtime.js";
 import {
@@ -27,6 +25,7 @@ let server: LLMTestServer;
 let runtime: LMRuntime;
 const lines: string[] = [];
 
+const cacheDir = tempDir("pb");
 before(async () => {
   server = await LLMTestServer.start({
     models: ["llama-3.3-70b-versatile", "deepseek-r1-distill-llama-70b", "qwen/qwen3-32b", "openai/gpt-oss-20b", "r1", "big", "tiny-ctx", "quota", "jsonish", "thinker", "llama3.1:8b", "gone", "slow"],
@@ -46,7 +45,7 @@ before(async () => {
     replies: [{ reply: "forward" }],
   });
   runtime = new LMRuntime({
-    env: { GROQ_API_KEY: "gsk_test_0123456789abcdef", GROQ_BASE_URL: server.openaiBaseUrl, OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: mkdtempSync(join(tmpdir(), "gridtune-pb-")) },
+    env: { GROQ_API_KEY: "gsk_test_0123456789abcdef", GROQ_BASE_URL: server.openaiBaseUrl, OLLAMA_HOST: server.ollamaHost, GRIDTUNE_CACHE_DIR: cacheDir },
     cache: false,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     log: (l) => lines.push(l),

@@ -8,7 +8,7 @@
  * the limiter's settings (Groq's free tier: 30). Durations come as "2m59.56s", "7.66s", "120ms",
  * "1h2m3s" (OpenAI's form too).
  */
-import { parseRetryAfter } from "./retry.js";
+import { parseRetryAfter, type HeaderSource } from "./retry.js";
 
 /** The rate-limit state one response reported. */
 export interface RateLimitHeaders {
@@ -24,7 +24,6 @@ export interface RateLimitHeaders {
   retryAfterMs?: number;
 }
 
-type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
 
 function header(headers: HeaderSource, name: string): string | undefined {
   if (!headers) return undefined;

@@ -42,7 +42,8 @@ export function backoffDelay(attempt: number, options: Pick<RetryOptions, "baseD
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
+/** Response headers as the SDKs hand them over: a `Headers` object or a plain record. */
+export type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined | null;
 
 /**
  * Milliseconds the server asked us to wait: `retry-after-ms` (OpenAI's), else `Retry-After` as

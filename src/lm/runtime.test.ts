@@ -5,9 +5,8 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "../testing/temp-dir.js";
 import { LLMTestServer } from "../testing/llm-test-server.js";
 import { writeTinyGguf } from "../testing/tiny-gguf.js";
 import { LMRuntime, isLoopbackUrl } from "./runtime.js";
@@ -16,7 +15,7 @@ import { loadRuntimeSettings } from "./settings.js";
 import { parseRateLimitHeaders, parseResetDuration } from "./rate-limit-headers.js";
 
 let server: LLMTestServer;
-const dir = mkdtempSync(join(tmpdir(), "gridtune-runtime-"));
+const dir = tempDir("runtime");
 
 before(async () => {
   server = await LLMTestServer.start({ models: ["m", "llama-3.3-70b-versatile"] });

@@ -79,11 +79,11 @@ test("every assessor call fails with Groq's 400 model_decommissioned: the run st
     t.diagnostic(`last line: ${lastLine(r.stdout)}`);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const last = lastLine(r.stdout);
-    assert.match(last, /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: the server rejected the request \(HTTP 400: The model `deepseek-r1-distill-llama-70b` has been decommissioned and is no longer supported/);
-    assert.match(last, /To fix: change --assessor-model; then continue with: gridtune finetune --dataset-path \S+ --assessor-model deepseek-r1-distill-llama-70b .*--resume/);
+    assert.match(last, /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: .*The model `deepseek-r1-distill-llama-70b` has been decommissioned and is no longer supported.*its replacement is llama-3\.3-70b-versatile/);
+    assert.match(last, /To fix: change --assessor-model groq\/llama-3\.3-70b-versatile; then continue with: gridtune finetune --dataset-path \S+ --assessor-model deepseek-r1-distill-llama-70b .*--resume/);
     assert.doesNotMatch(r.stdout, /Success|Completed!|✅ Run completed/);
     assert.match(r.stdout, /role\s+model\s+calls\s+failed\s+reasons/);
-    assert.match(r.stdout, /assessor\s+groq\/deepseek-r1-distill-llama-70b\s+\d+\s+\d+ \(100%\)\s+\d+× the server rejected the request \(HTTP 400: The model `deepseek-r1-distill-llama-70b` has been decommissioned/);
+    assert.match(r.stdout, /assessor\s+groq\/deepseek-r1-distill-llama-70b\s+\d+\s+\d+ \(100%\)\s+\d+× deepseek-r1-distill-llama-70b has been decommissioned by the provider at \S+: The model `deepseek-r1-distill-llama-70b` has been decommis/);
     // Stopped at the first failures: not one assessor call per judged prediction.
     assert.ok(proxy.faulted().length <= 4, `${proxy.faulted().length} assessor calls failed before the stop`);
     // The record says so; no model file is written; nothing is half-written.
@@ -145,8 +145,8 @@ test("the teacher's daily quota runs out mid-run (429, retry-after 86000 s): fat
     t.diagnostic(`last line: ${lastLine(r1.stdout)}`);
     assert.equal(r1.code, 1, r1.stdout + r1.stderr);
     const last = lastLine(r1.stdout);
-    assert.match(last, /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: .*asks to wait 86000 s .*Rate limit reached for model/);
-    assert.match(last, /To fix: wait for the quota to reset, or use another model \(--teacher-model\) or key; then continue with: (gridtune finetune .* --resume)/);
+    assert.match(last, /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: .*asks to wait 23 h 53 min .*a quota is used up.*Rate limit reached for model/);
+    assert.match(last, /To fix: wait for the quota to reset and rerun with --resume, or --teacher-model \(another model or provider\); GRIDTUNE_MAX_RETRY_AFTER_S sets the longest wait; then continue with: (gridtune finetune .* --resume)/);
     assert.doesNotMatch(r1.stdout, /Success|Completed!|✅ Run completed/);
     const ck = join(out, ".checkpoints");
     assert.ok(existsSync(ck) && readdirSync(ck).some((f) => /^miprov2-.*\.json$/.test(f)), "the checkpoint is kept");
@@ -263,7 +263,7 @@ test("gridtune evaluate follows the same policy: a decommissioned assessor fails
     const failed = await runCli([...base, "--assessor-model", dead], envFor(proxy));
     t.diagnostic(`decommissioned assessor: ${proxy.faulted(dead).length} assessor call(s) before the stop; ${lastLine(failed.stdout).slice(0, 160)}…`);
     assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-    assert.match(lastLine(failed.stdout), /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: .*decommissioned.*To fix: change --assessor-model\.$/);
+    assert.match(lastLine(failed.stdout), /^❌ Run failed: the assessor model groq\/deepseek-r1-distill-llama-70b cannot be used: .*decommissioned.*To fix: change --assessor-model groq\/llama-3\.3-70b-versatile\.$/);
     assert.ok(proxy.faulted(dead).length <= 4);
 
     const degraded = await runCli([...base, "--assessor-model", flaky], envFor(proxy, { GRIDTUNE_RETRY_ATTEMPTS: "2" }));
@@ -296,13 +296,13 @@ test("Groq's 413 (tokens per minute) for the teacher and an unknown assessor id 
         body: { error: { message: `Request too large for model \`${teacher}\` in organization \`org_test\` service tier \`on_demand\` on tokens per minute (TPM): Limit 6000, Requested 16955, please reduce your message size and try again.`, type: "tokens", code: "rate_limit_exceeded" } },
       },
       args: [],
-      re: /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: the server rejected the request \(HTTP 413: Request too large .*Limit 6000, Requested 16955.*To fix: send shorter prompts: fewer demos \(--max-bootstrapped-demos, --max-labeled-demos\), --view agent, or a model with a larger context; then continue with: gridtune finetune .* --resume\./,
+      re: /^❌ Run failed: the (teacher|proposer) model groq\/llama-3\.3-70b-versatile cannot be used: the server rejected the request \(HTTP 413: Request too large .*Limit 6000, Requested 16955.*To fix: fewer --max-bootstrapped-demos \/ --max-labeled-demos or --samples-per-category, or --view agent \(a smaller observation\); or a higher tier of the provider, or --teacher-model; then continue with: gridtune finetune .* --resume\./,
     },
     {
       name: "404",
       rule: { model: "no-such-assessor", status: 404, body: { error: { message: "The model `no-such-assessor` does not exist or you do not have access to it.", type: "invalid_request_error", code: "model_not_found" } } },
       args: ["--assessor-model", "no-such-assessor"],
-      re: /^❌ Run failed: the assessor model groq\/no-such-assessor cannot be used: the server at .* does not know model 'no-such-assessor' \(The model `no-such-assessor` does not exist or you do not have access to it\.\).*To fix: change --assessor-model; then continue with: .*--resume\./,
+      re: /^❌ Run failed: the assessor model groq\/no-such-assessor cannot be used: the server at .* does not know model 'no-such-assessor' \(The model `no-such-assessor` does not exist or you do not have access to it\.\).*To fix: change --assessor-model \(a model the provider lists\); then continue with: .*--resume\./,
     },
   ];
   for (const k of cases) {

@@ -15,7 +15,7 @@
  * test examples that could not be scored (the student's answer failed, or its assessment did) are
  * counted as the `evaluation` row.
  */
-import { QuotaExceededError, AuthenticationError, BadRequestError, MissingCredentialError, ModelFileError, ModelNotFoundError, RetriesExhaustedError, UnreachableHostError } from "../lm/index.js";
+import { isFatalLMError, QuotaExceededError, AuthenticationError, BadRequestError, MissingCredentialError, ModelFileError, ModelNotFoundError, RetriesExhaustedError, UnreachableHostError } from "../lm/index.js";
 import type { LM } from "../lm/types.js";
 import { AdapterParseError } from "../dspy/index.js";
 import { UserError } from "../util/errors.js";
@@ -39,11 +39,13 @@ export const EXIT_CODES: Record<RunStatus, number> = { completed: 0, failed: 1, 
  * A 400 `json_validate_failed` is one answer's fault, not the run's: it is not fatal.
  */
 export function isRunStoppingError(e: unknown): boolean {
-  if ((e as { kind?: unknown })?.kind === "fatal") return true;
-  if (e instanceof UnreachableHostError || e instanceof AuthenticationError || e instanceof ModelNotFoundError || e instanceof MissingCredentialError || e instanceof ModelFileError) return true;
-  if (e instanceof BadRequestError) return !/json_validate_failed|failed_generation/.test(e.message);
+  // The LM layer classifies (src/lm/errors.ts: FatalLMError and its kinds); a recovered
+  // json_validate_failed never reaches here as an error.
+  // Groq's json_validate_failed without a failed_generation to recover is one answer's fault, not the run's.
+  if (e instanceof BadRequestError && /json_validate_failed|failed_generation/.test(e.message)) return false;
+  if (isFatalLMError(e) || (e as { kind?: unknown })?.kind === "fatal") return true;
   if (e instanceof RetriesExhaustedError) return e.lastStatus === 429 && /asks to wait/.test(e.reason ?? "");
-  // node-llama-cpp's own error for a prompt longer than the context (until the LM layer gives it a class).
+  // node-llama-cpp's own error for a prompt longer than the context, should one slip past the LM layer.
   return isLlamaContextOverflow(e);
 }
 
@@ -58,6 +60,8 @@ function isLlamaContextOverflow(e: unknown): boolean {
 export function fixFor(e: unknown, role: string, model = ""): string {
   const flag = role === "proposer" ? "--teacher-model" : `--${role}-model`;
   const own = (e as { knob?: unknown })?.knob;
+  // The LM layer's knob first (src/lm/knobs.ts: one table, so every command says the same thing).
+  if (typeof own === "string" && own) return /^(--|[A-Z][A-Z_]{2,}\b)/.test(own) ? `change ${own}` : own.startsWith("`") ? `run ${own}` : own;
   if (e instanceof MissingCredentialError) return `set ${e.variables.join(" and ")}`;
   if (e instanceof AuthenticationError) return `check ${e.variable ?? "the API key"}`;
   if (e instanceof UnreachableHostError) return role === "student" ? "start the server (`ollama serve`) or point OLLAMA_HOST at it" : `start the server, or check the base URL of ${flag}`;
@@ -68,8 +72,6 @@ export function fixFor(e: unknown, role: string, model = ""): string {
   }
   if (e instanceof RetriesExhaustedError || e instanceof QuotaExceededError) return `wait for the quota to reset, or use another model (${flag}) or key`;
   if (isLlamaContextOverflow(e)) return "raise GRIDTUNE_LLAMACPP_CONTEXT (the llama.cpp context, in tokens), or send shorter prompts (fewer demos, --view agent)";
-  // The LM layer's knob (src/lm/knobs.ts): a flag or variable to change, or a sentence saying what to do.
-  if (typeof own === "string" && own) return /^(--|[A-Z][A-Z_]{2,}\b)/.test(own) ? `change ${own}` : own;
   return `change ${flag}`;
 }
 
