@@ -6,7 +6,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../testing/temp-dir.js";
 import { LLMTestServer } from "../testing/llm-test-server.js";
@@ -74,4 +74,30 @@ test("evaluate and play preflight the saved agent's model (and evaluate its asse
   assert.notEqual(play.code, 0);
   assert.match(play.stderr, /preflight check failed .*\n.*student model ollama\/not-pulled:1b/);
   assert.equal(server.chatRequests.length, 0, "no completion call spent");
+});
+
+test("a batch checks every entry's models before its first entry runs: a missing model in the second entry stops it with 0 calls, naming the entry's key", async () => {
+  server.clearLog();
+  const out = join(root, "batch-out");
+  const yaml = join(root, "batch.yaml");
+  writeFileSync(
+    yaml,
+    `fine_tuning:
+  dataset_path: ${dataset}
+  output_dir: ${out}
+  defaults: {samples_per_category: 2, minibatch_size: 5, num_trials: 2, num_candidates: 2, metric: optimal}
+  models:
+    - name: good
+      student_model: llama3.1:70b
+    - name: missing
+      student_model: not-pulled:7b
+`,
+  );
+  const r = await runCli(["finetune", "--config", yaml, "--no-progress"], env);
+  assert.notEqual(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /preflight check failed \(no LM call was spent\)/);
+  assert.match(r.stderr, /student model ollama\/not-pulled:7b: .*run `ollama pull not-pulled:7b`.*Change fine_tuning\.models\[1\]\.student_model \(entry 'missing'\)/);
+  assert.doesNotMatch(r.stdout, /FINE-TUNING: good/, "the first entry never started");
+  assert.equal(server.chatRequests.length, 0, "no completion call spent");
+  assert.equal(existsSync(out), false, "nothing written");
 });

@@ -10,6 +10,8 @@ import { loadBatchConfig, resolveConfig, type FinetuneConfig } from "./config.js
 import { finetune, type FinetuneHooks, type FinetuneResult } from "./finetune.js";
 import { table } from "./report.js";
 import { EXIT_CODES, outcomeLine, RunFailedError } from "./outcome.js";
+import { LMRuntime, type PreflightRequest } from "../lm/index.js";
+import { roleSpecs } from "./steps/lms.js";
 import type { RunStatus } from "./run-info.js";
 
 /** One model of a batch: its name, how its run ended, its accuracy, files, error, time, calls and cost. */
@@ -65,6 +67,9 @@ export async function runBatch(file: string, overrides: Partial<FinetuneConfig>,
   });
   const datasetPath = (overrides.datasetPath ?? batch.datasetPath)!;
   const configs = batch.entries.map((e) => ({ ...e, full: resolveConfig({ ...e.config, ...overrides, datasetPath }, e.path) }));
+  // Every entry's models are checked before the first entry runs (each entry checks its own again,
+  // sizing an embedded model's context to its prompts): a missing model in entry 5 costs nothing.
+  if (hooks.preflight !== false) await preflightBatch(configs, hooks);
   log("🎯 Starting DSPy Teacher-Student Fine-tuning Pipeline");
   log(`📁 Dataset: ${datasetPath}`);
   log(`💾 Output Directory: ${configs[0]!.full.outputDir}`);
@@ -118,4 +123,30 @@ export async function runBatch(file: string, overrides: Partial<FinetuneConfig>,
   const status = failed > 0 ? "failed" : degraded > 0 ? "degraded" : runs.length < total || dry ? "stopped" : "completed";
   log("\n" + outcomeLine(status, dry && status === "stopped" ? `batch ${file}: a dry run of ${total} entries; no LM was called` : `batch ${file}: ${tally}`));
   return { file, runs, succeeded, files, exitCode };
+}
+
+/** One preflight over the models of every entry (deduplicated by role and model), naming each entry's key. */
+async function preflightBatch(configs: { name: string; path: string; full: FinetuneConfig }[], hooks: FinetuneHooks): Promise<void> {
+  const runtime = hooks.runtime ?? new LMRuntime({ ...(hooks.log ? { log: hooks.log } : {}) });
+  const seen = new Set<string>();
+  const requests: PreflightRequest[] = [];
+  for (const e of configs) {
+    const specs = roleSpecs(e.full);
+    const roles = [
+      ["teacher", specs.teacher],
+      ["student", specs.student],
+      ...(specs.assessor ? [["assessor", specs.assessor] as const] : []),
+    ] as const;
+    for (const [role, spec] of roles) {
+      const key = `${role}|${spec.id}|${spec.baseUrl ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      requests.push({ role, lm: runtime.lm(spec.id, { role, ...(spec.baseUrl ? { baseUrl: spec.baseUrl } : {}) }), flag: `${e.path}.${role}_model (entry '${e.name}')` });
+    }
+  }
+  try {
+    await runtime.preflight(requests, { ...(hooks.signal ? { signal: hooks.signal } : {}), probe: !configs.every((c) => c.full.dryRun) });
+  } finally {
+    if (!hooks.runtime) await runtime.dispose();
+  }
 }

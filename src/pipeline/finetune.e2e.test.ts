@@ -162,7 +162,9 @@ test("a YAML batch: one failed model does not stop the others; a summary table e
       encoding_type: natural
 `,
   );
-  const r = await runCli(["finetune", "--config", yaml, "--dataset-path", dataset, "--no-progress"], env);
+  // Without preflight the entry fails when it starts; with it the batch stops before any entry
+  // (src/cli/preflight.e2e.test.ts).
+  const r = await runCli(["finetune", "--config", yaml, "--dataset-path", dataset, "--no-progress", "--no-preflight"], env);
   assert.equal(r.code, 1, "a failed model makes the batch exit 1");
   assert.match(r.stdout, /\[1\/2\] FINE-TUNING: needs_openai/);
   assert.match(r.stdout, /Fine-tuning failed for needs_openai: .*OPENAI_API_KEY/);
