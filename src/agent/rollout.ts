@@ -29,6 +29,8 @@ export interface RolloutAgent {
  */
 export interface RolloutOptions {
   envId: string;
+  /** BabyAI instructions succeed only on `done` (Python's `BABYAI_DONE_ACTIONS`); default false. */
+  doneActions?: boolean;
   episodes: number;
   /** Episode i starts from seed + i (default 0). */
   seed?: number;
@@ -76,8 +78,8 @@ export interface RolloutResult {
 }
 
 /** The expert's optimal number of steps from an env's start state (seeded), or null. */
-export function expertSteps(envId: string, seed: number): number | null {
-  const env = makeEnv(envId);
+export function expertSteps(envId: string, seed: number, envOptions: { doneActions?: boolean } = {}): number | null {
+  const env = makeEnv(envId, envOptions);
   env.reset({ seed });
   const expert = new Expert();
   for (let t = 0; t < env.maxSteps; t++) {
@@ -100,12 +102,13 @@ export async function rollout(agent: RolloutAgent, options: RolloutOptions): Pro
   for (let i = 0; i < options.episodes; i++) {
     if (options.signal?.aborted) throw options.signal.reason;
     const seed = seed0 + i;
-    const env = makeEnv(options.envId);
+    const envOptions = options.doneActions ? { doneActions: true } : {};
+    const env = makeEnv(options.envId, envOptions);
     env.reset({ seed });
     const cap = Math.min(options.maxSteps ?? env.maxSteps, env.maxSteps);
     // Closed loop: the agent remembers its own past of this episode.
     const memory = agent.history ? new AgentMemory(agent.history) : undefined;
-    const o: EpisodeOutcome = { seed, mission: env.mission, success: false, steps: 0, return: 0, expert_steps: expertSteps(options.envId, seed), invalid: 0, errors: 0, actions: [] };
+    const o: EpisodeOutcome = { seed, mission: env.mission, success: false, steps: 0, return: 0, expert_steps: expertSteps(options.envId, seed, envOptions), invalid: 0, errors: 0, actions: [] };
     for (let t = 0; t < cap; t++) {
       let advice: AgentAdvice | null = null;
       let action = 6;

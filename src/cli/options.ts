@@ -1,6 +1,14 @@
 /** Flag parsers that fail with a message naming the flag. */
 import { UserError } from "../util/errors.js";
 
+/**
+ * The env options the environment asks for, as Python's switches: `BABYAI_DONE_ACTIONS` (non-empty,
+ * as Python reads it) makes BabyAI instructions succeed only on `done` (`doneActions`). Other envs ignore it.
+ */
+export function envOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): { doneActions?: true } {
+  return env["BABYAI_DONE_ACTIONS"] ? { doneActions: true } : {};
+}
+
 export function parseNonNegativeInt(flag: string) {
   return (v: string): number => {
     if (!/^\d+$/.test(v.trim())) throw new UserError(`${flag} must be a non-negative integer, got '${v}'`);

@@ -36,6 +36,8 @@ export interface CollectOptions {
   episodes: number;
   /** Overrides each env's max_steps (as `gym.make(id, max_steps=N)`). */
   maxSteps?: number | null;
+  /** BabyAI instructions succeed only on `done` (Python's `BABYAI_DONE_ACTIONS`); default false. */
+  doneActions?: boolean;
   /** The output directory; must not exist yet. */
   out: string;
   /** How the options were written (recorded in the manifest). */
@@ -196,7 +198,7 @@ function* collectSteps(opts: CollectOptions): Generator<void, CollectResult, voi
   const out = resolve(opts.out);
   checkOutDir(out);
   // Make every env up front: a bad id or option fails before anything is written.
-  const envs = opts.envIds.map((id) => makeEnv(id, opts.maxSteps != null ? { maxSteps: opts.maxSteps } : {}));
+  const envs = opts.envIds.map((id) => makeEnv(id, { ...(opts.maxSteps != null ? { maxSteps: opts.maxSteps } : {}), ...(opts.doneActions ? { doneActions: true } : {}) }));
 
   makeDirectory(dirname(out));
   const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}-${Date.now()}`);
@@ -312,6 +314,7 @@ function* collectSteps(opts: CollectOptions): Generator<void, CollectResult, voi
         seed_list: opts.seeds,
         episodes: opts.episodes,
         max_steps: opts.maxSteps ?? null,
+        ...(opts.doneActions ? { done_actions: true as const } : {}),
       },
       tie_break: TIE_BREAK.map((a) => ACTION_NAMES[a]),
       counts: { episodes: nRecorded, steps: nSteps, successes: nSuccess, per_env: perEnv, per_category: perCategory },

@@ -73,6 +73,8 @@ export interface CollectOptionsRecord {
   seed_list: number[];
   episodes: number;
   max_steps: number | null;
+  /** Present (true) when BabyAI instructions succeeded only on `done` (Python's `BABYAI_DONE_ACTIONS`). */
+  done_actions?: true;
 }
 
 /** Per-env counts in a manifest: episodes, steps, successes and fully exact episodes. */

@@ -177,3 +177,25 @@ test("balrogTask classifies the five BALROG BabyAI mission kinds", async () => {
   for (const [m, want] of cases) assert.equal(balrogTask(m), want, m);
   assert.deepEqual(new Set(cases.map((c) => c[1]).filter((x) => x !== null)), new Set(BALROG_TASKS));
 });
+
+test("with done actions (the level's `doneActions`) the expert follows the bot to `done` and claims no exact optimal set", () => {
+  const env = makeEnv("BabyAI-GoToObj-v0", { doneActions: true });
+  if (!isBabyAI(env)) throw new Error("not a BabyAI level");
+  env.reset({ seed: 3 });
+  const expert = new BabyAIExpert();
+  expert.begin(env);
+  let last: ActionIndex | null = null;
+  let reward = 0;
+  for (let t = 0; t < env.maxSteps; t++) {
+    const d = expert.act(env);
+    // The exact model mirrors the verifier without done actions, so it must not be used here.
+    assert.equal(d.optimalExact, false, `step ${t}`);
+    last = d.action as ActionIndex;
+    const r = env.step(last);
+    expert.observe(env, r);
+    reward = r.reward;
+    if (r.terminated || r.truncated) break;
+  }
+  assert.equal(last, 6, "the episode ends with done");
+  assert.ok(reward > 0, "and succeeds");
+});

@@ -494,7 +494,7 @@ export class BabyAIExpert {
     this.plan = null;
     this.predicted = null;
     this.planning = babyaiPlanning(env.instrs);
-    this.exactOk = this.planning !== null && !process.env["BABYAI_DONE_ACTIONS"];
+    this.exactOk = this.planning !== null && !env.doneActions;
     this.episodeExact = true;
     this.episodeNodes = 0;
     this.bot = new BabyAIBot(env);

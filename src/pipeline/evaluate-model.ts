@@ -40,6 +40,8 @@ export interface EvaluateOptions {
   datasetPath?: string;
   /** Closed loop: an env id and a number of episodes. */
   envId?: string;
+  /** Closed loop: BabyAI instructions succeed only on `done` (Python's `BABYAI_DONE_ACTIONS`); default false. */
+  doneActions?: boolean;
   episodes?: number;
   seed?: number;
   metric?: MetricName;
@@ -239,6 +241,7 @@ export async function evaluate(options: EvaluateOptions, hooks: EvaluateHooks = 
     log(`🎮 Closed loop: ${episodes} episodes of ${options.envId} from seed ${options.seed ?? 0}...`);
     const result = await rollout(agent, {
       envId: options.envId!,
+      ...(options.doneActions ? { doneActions: true } : {}),
       episodes,
       seed: options.seed ?? 0,
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),

@@ -8,7 +8,7 @@ import { parseSeeds, presetName, resolveEnvs } from "../../dataset/presets.js";
 import { loadDemonstrations, type Demonstrations } from "../../dataset/sample.js";
 import { ACTION_NAMES } from "../../minigrid/constants.js";
 import { ProgressBar } from "../../util/progress.js";
-import { outputWriteError, parseNonNegativeInt } from "../options.js";
+import { envOptionsFromEnvironment, outputWriteError, parseNonNegativeInt } from "../options.js";
 import { UserError } from "../../util/errors.js";
 import { interruptSignal, progressBars } from "./pipeline-shared.js";
 
@@ -55,7 +55,7 @@ export function register(program: Command): void {
       });
       try {
         const r = await collect(
-          { envIds, seeds, episodes: opts.episodes, maxSteps: opts.maxSteps ?? null, out, envsSpec: opts.envs, seedsSpec: opts.seeds },
+          { envIds, seeds, episodes: opts.episodes, maxSteps: opts.maxSteps ?? null, ...envOptionsFromEnvironment(), out, envsSpec: opts.envs, seedsSpec: opts.seeds },
           { signal: interrupt.signal, progress: bar.callback() },
         );
         bar.finish();

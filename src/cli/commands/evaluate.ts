@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { writeJsonExclusive } from "../../util/atomic-write.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 import { UserError } from "../../util/errors.js";
+import { envOptionsFromEnvironment } from "../options.js";
 import { DEFAULT_ASSESSOR, METRIC_NAMES, type MetricName } from "../../pipeline/config.js";
 import { choiceFlag, intFlag, interruptSignal, progressBars } from "./pipeline-shared.js";
 import { temperatureFlag } from "./evaluate-benchmark.js";
@@ -90,7 +91,7 @@ export function register(program: Command): void {
             modelPath: opts.modelPath!,
             ...(opts.history !== undefined ? { history: opts.history } : {}),
             ...(opts.datasetPath !== undefined ? { datasetPath: opts.datasetPath } : {}),
-            ...(opts.env !== undefined ? { envId: opts.env } : {}),
+            ...(opts.env !== undefined ? { envId: opts.env, ...envOptionsFromEnvironment() } : {}),
             episodes: opts.episodes,
             seed: opts.seed,
             metric: opts.metric,

@@ -18,6 +18,8 @@ import { ACTION_PHRASES } from "../../minigrid/constants.js";
 import { ENCODING_TYPES, VIEW_TYPES, type EncodingType, type ViewType } from "../../agent/actions.js";
 import type { MinigridAgent } from "../../agent/minigrid-agent.js";
 import { PlaySession } from "../../agent/play-session.js";
+import { makeEnv } from "../../minigrid/registry.js";
+import { envOptionsFromEnvironment } from "../options.js";
 import { choiceFlag, intFlag } from "./pipeline-shared.js";
 import { addLMOptions, runtimeFromFlags, type LMFlags } from "../lm-options.js";
 
@@ -56,7 +58,7 @@ export function register(program: Command): void {
           const { MinigridAgent } = await import("../../agent/minigrid-agent.js");
           agent = await MinigridAgent.load(opts.modelPath, { runtime, preflight: opts.preflight !== false, ...(opts.history !== undefined ? { history: opts.history } : {}) });
         }
-        const session = new PlaySession({ env: opts.env, seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
+        const session = new PlaySession({ env: makeEnv(opts.env, envOptionsFromEnvironment()), seed: opts.seed, agent, encoding: opts.encodingType, view: opts.view });
         await playInTerminal(session, opts);
       } finally {
         await runtime.dispose();

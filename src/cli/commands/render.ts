@@ -5,7 +5,7 @@ import { imageFormatOf, renderImageFile } from "../../minigrid/render/index.js";
 import type { RenderView } from "../../minigrid/render/svg.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { UserError } from "../../util/errors.js";
-import { outputWriteError, parseActionList, parseNonNegativeInt } from "../options.js";
+import { envOptionsFromEnvironment, outputWriteError, parseActionList, parseNonNegativeInt } from "../options.js";
 
 const MAX_TILE_SIZE = 512;
 
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .action((opts: RenderOpts) => {
       const format = imageFormatOf(opts.out);
       if (format === null) throw new UserError(`--out must end in .png or .svg, got '${opts.out}'`);
-      const env = makeEnv(opts.env);
+      const env = makeEnv(opts.env, envOptionsFromEnvironment());
       env.reset({ seed: opts.seed });
       let applied = 0;
       for (const a of opts.steps) {

@@ -40,6 +40,12 @@ const DOOR = OBJECT_TO_IDX.door;
 export interface RoomGridLevelOptions extends Omit<RoomGridOptions, "maxSteps"> {
   /** A fixed step limit; when absent it is computed at each reset from the instruction. */
   maxSteps?: number | null;
+  /**
+   * Python's `BABYAI_DONE_ACTIONS` switch (`done_actions` through makeEnv): an action instruction
+   * only succeeds when the agent says `done` right after completing it, and a wrong `done` fails.
+   * Default false.
+   */
+  doneActions?: boolean;
 }
 
 export abstract class RoomGridLevel extends RoomGrid {
@@ -58,10 +64,13 @@ export abstract class RoomGridLevel extends RoomGrid {
    * so that the many description searches skip walls and empty cells. Undefined otherwise.
    */
   searchCells: number[] | undefined = undefined;
+  /** Instructions succeed only on `done` (see {@link RoomGridLevelOptions.doneActions}). */
+  readonly doneActions: boolean;
 
-  constructor({ roomSize = 8, maxSteps, ...rest }: RoomGridLevelOptions = {}) {
+  constructor({ roomSize = 8, maxSteps, doneActions = false, ...rest }: RoomGridLevelOptions = {}) {
     super({ ...rest, roomSize, maxSteps: maxSteps ?? 0 });
     this.fixedMaxSteps = maxSteps != null;
+    this.doneActions = doneActions;
   }
 
   /** Each level's recipe: place rooms' doors, objects and the agent, and set `this.instrs`. */

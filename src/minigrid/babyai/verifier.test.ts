@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Actions, type ActionIndex } from "../constants.js";
+import { makeEnv } from "../registry.js";
+import { BabyAIBot } from "./bot.js";
 import { Ball, Box, Door, Key, type WorldObj } from "../world-object.js";
 import { RoomGridLevel } from "./roomgrid-level.js";
 import {
@@ -20,7 +22,7 @@ import {
   type Instr,
 } from "./verifier.js";
 
-const { left, right, forward, pickup, drop, toggle } = Actions;
+const { left, right, forward, pickup, drop, toggle, done } = Actions;
 
 /**
  * One 7×7 room (5×5 inside, cells 1..5), or two side by side with `cols: 2`. The agent starts at
@@ -30,8 +32,9 @@ class Sandbox extends RoomGridLevel {
   constructor(
     private readonly build: (env: Sandbox) => Instr,
     cols = 1,
+    doneActions = false,
   ) {
-    super({ roomSize: 7, numRows: 1, numCols: cols });
+    super({ roomSize: 7, numRows: 1, numCols: cols, doneActions });
   }
   protected genMission(): void {
     this.agentPos = [3, 3];
@@ -44,8 +47,8 @@ class Sandbox extends RoomGridLevel {
   }
 }
 
-function sandbox(build: (env: Sandbox) => Instr, cols = 1): Sandbox {
-  const env = new Sandbox(build, cols);
+function sandbox(build: (env: Sandbox) => Instr, cols = 1, doneActions = false): Sandbox {
+  const env = new Sandbox(build, cols, doneActions);
   env.reset({ seed: 0 });
   return env;
 }
@@ -204,7 +207,7 @@ test("put next to: dropping it elsewhere continues, and the tracked position fol
 });
 
 /** Agent (3, 3) facing right; a red ball two cells ahead at (5, 3), a blue key just above at (3, 2). */
-function twoTargets(make: (ball: () => GoToInstr, key: () => GoToInstr) => Instr): Sandbox {
+function twoTargets(make: (ball: () => GoToInstr, key: () => GoToInstr) => Instr, doneActions = false): Sandbox {
   return sandbox((e) => {
     e.put(new Ball("red"), 5, 3);
     e.put(new Key("blue"), 3, 2);
@@ -212,7 +215,7 @@ function twoTargets(make: (ball: () => GoToInstr, key: () => GoToInstr) => Instr
       () => new GoToInstr(new ObjDesc("ball", "red")),
       () => new GoToInstr(new ObjDesc("key", "blue")),
     );
-  });
+  }, 1, doneActions);
 }
 // Face the key (step 1), turn back (2), step up to face the ball (3).
 const KEY_THEN_BALL: ActionIndex[] = [left, right, forward];
@@ -271,4 +274,66 @@ test("PutNext validation rejects instructions that are already satisfied", () =>
   env.reset({ seed: 0 });
   assert.equal(tries, 2);
   assert.equal(env.rejections, 1);
+});
+
+// Python's BABYAI_DONE_ACTIONS, here the level option `doneActions` (`done_actions` through makeEnv).
+const goToBall = (doneActions: boolean): Sandbox =>
+  sandbox(
+    (e) => {
+      e.put(new Ball("red"), 5, 3);
+      return new GoToInstr(new ObjDesc("ball", "red"));
+    },
+    1,
+    doneActions,
+  );
+
+test("done actions off (the default): completing an action succeeds at once and `done` changes nothing", () => {
+  assert.equal(goToBall(false).doneActions, false);
+  const r = play(goToBall(false), [done, done, forward]);
+  assert.deepEqual(r.map((s) => s.terminated), [false, false, true]);
+  assert.equal(r[2]!.reward, success(3, 49));
+});
+
+test("done actions: an action instruction succeeds only on `done` right after completing it; any other `done` fails", () => {
+  // Facing the ball does not end the episode; `done` on the next step does, with the reward of that step.
+  const ok = play(goToBall(true), [forward, done]);
+  assert.deepEqual(ok.map((s) => s.terminated), [false, true]);
+  assert.equal(ok[1]!.reward, success(2, 49));
+  // `done` before completing it fails (reward 0).
+  const early = play(goToBall(true), [done]);
+  assert.deepEqual([early[0]!.terminated, early[0]!.reward], [true, 0]);
+  // Completing it, then turning away: the last step no longer matches, so `done` fails.
+  const late = play(goToBall(true), [forward, left, done]);
+  assert.deepEqual(late.map((s) => s.terminated), [false, false, true]);
+  assert.equal(late[2]!.reward, 0);
+});
+
+test("done actions: 'and' fails on a `done` that completes neither clause, and succeeds once both were completed by `done`", () => {
+  const none = play(twoTargets((ball, key) => new AndInstr(ball(), key()), true), [done]);
+  assert.deepEqual([none[0]!.terminated, none[0]!.reward], [true, 0]);
+  // `done` facing the key completes that clause only (the ball's fails, so the episode continues);
+  // facing the ball later, `done` completes the other.
+  const r = play(twoTargets((ball, key) => new AndInstr(ball(), key()), true), [left, done, right, forward, done]);
+  assert.deepEqual(r.map((s) => s.terminated), [false, false, false, false, true]);
+  assert.equal(r[4]!.reward, success(5, 98));
+});
+
+test("done actions through makeEnv: `done_actions: true` reaches the level, and Python's bot ends its episode with `done`", () => {
+  for (const doneActions of [false, true]) {
+    const env = makeEnv("BabyAI-GoToObj-v0", doneActions ? { done_actions: true } : {}) as RoomGridLevel;
+    assert.equal(env.doneActions, doneActions);
+    env.reset({ seed: 3 });
+    const bot = new BabyAIBot(env);
+    const actions: number[] = [];
+    let last: number | null = null;
+    let result = null;
+    while (actions.length < env.maxSteps) {
+      last = bot.replan(last);
+      actions.push(last);
+      result = env.step(last);
+      if (result.terminated || result.truncated) break;
+    }
+    assert.ok(result !== null && result.terminated && result.reward > 0, `the bot solves GoToObj seed 3 (doneActions ${doneActions})`);
+    assert.equal(actions.at(-1) === done, doneActions, `the last action is done only with done actions: ${actions.join("")}`);
+  }
 });

@@ -31,12 +31,6 @@ export type Verdict = "success" | "failure" | "continue";
 const EMPTY = OBJECT_TO_IDX.empty;
 const WALL = OBJECT_TO_IDX.wall;
 
-/**
- * Python reads BABYAI_DONE_ACTIONS once, at import: when set (non-empty), an action instruction only
- * succeeds when the agent says `done` right after completing it, and a wrong `done` fails.
- */
-const useDoneActions = Boolean(process.env["BABYAI_DONE_ACTIONS"]);
-
 /** What instructions read from an env: the grid, the agent and the room a cell belongs to. */
 export interface InstrEnv {
   readonly grid: Grid;
@@ -50,6 +44,12 @@ export interface InstrEnv {
    * change (during reset, once the level is built). Descriptions then search these cells only.
    */
   readonly searchCells?: ArrayLike<number> | undefined;
+  /**
+   * Python's `BABYAI_DONE_ACTIONS` (read there at import, here an option of the level): an action
+   * instruction only succeeds when the agent says `done` right after completing it, and a wrong
+   * `done` fails.
+   */
+  readonly doneActions?: boolean;
 }
 
 /** Two cells side by side horizontally or vertically (not diagonally). */
@@ -257,7 +257,7 @@ export abstract class ActionInstr extends Instr {
   abstract descs(): ObjDesc[];
 
   verify(action: number): Verdict {
-    if (!useDoneActions) return this.verifyAction(action);
+    if (!this.env.doneActions) return this.verifyAction(action);
     if (action === Actions.done) return this.lastStepMatch ? "success" : "failure";
     const res = this.verifyAction(action);
     this.lastStepMatch = res === "success";
@@ -513,7 +513,7 @@ export class AndInstr extends SeqInstr {
     if (this.aDone !== "success") this.aDone = this.instrA.verify(action);
     if (this.bDone !== "success") this.bDone = this.instrB.verify(action);
     // Python tests `action is actions.done`, which only holds when the enum member itself is passed.
-    if (useDoneActions && action === Actions.done && this.aDone === "failure" && this.bDone === "failure") return "failure";
+    if (this.env.doneActions && action === Actions.done && this.aDone === "failure" && this.bDone === "failure") return "failure";
     if (this.aDone === "success" && this.bDone === "success") return "success";
     return "continue";
   }
