@@ -10,6 +10,7 @@ import type { LMConfig } from "./config.js";
 import { MissingCredentialError, redactSecrets } from "./errors.js";
 import { ManagedLM } from "./lm.js";
 import { fetchWithoutTimeouts } from "./providers/http-fetch.js";
+import { sleep } from "./retry.js";
 
 /** Options of one fine-tuning job: endpoint and key overrides, hyperparameters, polling, a log. */
 export interface FinetuneJobOptions {
@@ -112,19 +113,4 @@ export async function runFinetuneJob(base: ManagedLM | { provider: string; model
   }
   say(`job ${job.id} succeeded: ${job.fine_tuned_model}`);
   return { fileId, jobId: job.id, status: job.status, fineTunedModel: job.fine_tuned_model };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
